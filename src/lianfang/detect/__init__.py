@@ -1,0 +1,1 @@
+"""Detection: the YAML sample library of rules plus a trained classifier."""

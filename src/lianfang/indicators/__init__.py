@@ -1,0 +1,1 @@
+"""Validated indicator extraction: one module per family, a common `Indicator` record."""
