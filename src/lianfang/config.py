@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -19,3 +21,5 @@ class Settings(BaseSettings):
     public_rate_limit: str = "60/minute"
     lookup_max_values: int = 10_000
     allow_private_fetch: bool = False
+    # Worker processes for bulk-intake analysis (0 = analyse in the server process).
+    pipeline_workers: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=0, le=256)

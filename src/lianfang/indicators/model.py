@@ -9,7 +9,7 @@ from lianfang.taxonomy import IndicatorType
 
 @dataclass(frozen=True, slots=True)
 class Indicator:
-    """A validated indicator: canonical `value`, `start`/`end` index the ORIGINAL text, `raw` = text[start:end]."""
+    """A validated indicator; `start`/`end` index the ORIGINAL text and `raw` == text[start:end]."""
 
     type: IndicatorType
     value: str

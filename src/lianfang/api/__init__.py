@@ -1,0 +1,1 @@
+"""HTTP edge: FastAPI app factory, routers per resource, API-key auth, schemas, error mapping."""

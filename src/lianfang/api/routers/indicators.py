@@ -1,0 +1,210 @@
+"""GET /indicators/{type}/{value} (from the database) and POST /lookup (from the in-memory index).
+
+POST /lookup is the hot path (one value per request from gateways and bots), so it skips
+FastAPI's body model and response_model: it reads the raw body, parses it with orjson, checks
+it by hand against `LookupRequest` (same limits, same 422 shape: `errors[].field`) and answers
+pre-serialised bytes whose shape is `LookupResponse`. The OpenAPI document still names both.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime
+from typing import Any
+
+import orjson
+from fastapi import APIRouter, Request, Response
+from fastapi.exceptions import RequestValidationError
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import ClientDisconnect
+
+from lianfang.api.auth import Caller, principal
+from lianfang.api.errors import BadEncoding
+from lianfang.api.schemas import IndicatorDetail, LookupItem, LookupRequest, LookupResponse, SightingOut
+from lianfang.api.state import Platform, PlatformDep
+from lianfang.errors import InputError
+from lianfang.store import indicators as repo
+from lianfang.store.accounts import Principal
+from lianfang.store.models import utcnow
+from lianfang.store.values import StoredValue, canonicalize, parse_type, stored
+
+router = APIRouter(tags=["indicators"])
+
+
+async def fresh_index(p: Platform) -> None:
+    """Let the index catch up with other processes' commits when it is older than its staleness bound."""
+    index = p.index
+    # Checked here so the common case stays on the event loop (no thread hop per request).
+    if time.monotonic() - index._last_refresh >= index.max_staleness_s:
+        await run_in_threadpool(index.maybe_refresh)
+
+
+@router.get("/indicators/{type}/{value}", response_model=IndicatorDetail)
+async def indicator(type: str, value: str, who: Caller, p: PlatformDep) -> IndicatorDetail:
+    """Visible sightings, organisations, first/last seen, categories and confidence of one value."""
+    kind = parse_type(type)
+    found = canonicalize(value, kind)
+    if found is None:
+        raise InputError(f"{value!r} is not a valid {kind.value}")
+    sv = stored(p.secrets, found[0], found[1])
+
+    def detail() -> IndicatorDetail:
+        with p.db.read() as session:
+            s = repo.summarize(session, who.org_id, [sv])[sv.key]
+            recent = repo.sightings(session, who.org_id, sv)
+        shown = found[1] if who.sees_personal_data else sv.display
+        return IndicatorDetail(
+            type=s.type,
+            value=shown,
+            known_bad=s.known_bad,
+            allowlisted=s.allowlisted,
+            confidence=s.confidence,
+            category=s.category,
+            categories=s.categories,
+            sightings=s.sightings,
+            orgs=s.orgs,
+            first_seen=s.first_seen,
+            last_seen=s.last_seen,
+            recent=[
+                SightingOut(report_id=r.report_id, org=r.org, tlp=r.tlp, role=r.role, seen_at=r.seen_at)
+                for r in recent
+            ],
+        )
+
+    return await run_in_threadpool(detail)
+
+
+def canonical_values(p: Platform, values: list[str], type_name: str | None) -> list[StoredValue | None]:
+    """Canonicalise and convert each value to its stored form (None: not a recognisable indicator)."""
+    kind = parse_type(type_name) if type_name else None
+    out: list[StoredValue | None] = []
+    for raw in values:
+        found = canonicalize(raw, kind) if raw and len(raw) <= 2048 else None
+        out.append(stored(p.secrets, found[0], found[1]) if found else None)
+    return out
+
+
+def lookup_items(p: Platform, values: list[str], type_name: str | None, who: Principal,
+                 now: datetime) -> list[dict[str, Any]]:
+    """One `LookupItem`-shaped dict per value, in order, as `who` may see the index now.
+
+    Raises InputError (422) over Settings.lookup_max_values values or for an unknown type name.
+    """
+    if len(values) > p.settings.lookup_max_values:
+        raise InputError(f"values: at most {p.settings.lookup_max_values} per request")
+    svs = canonical_values(p, values, type_name)
+    index = p.index
+    hits = index.check([sv.key if sv else "" for sv in svs], who.org_id)
+    unmasked = who.sees_personal_data
+    items: list[dict[str, Any]] = []
+    for raw, sv, hit in zip(values, svs, hits, strict=True):
+        # Every item carries every LookupItem field, in the model's order, so clients see one schema.
+        if sv is None:
+            items.append({"input": raw, "valid": False, "type": None, "value": None, "known_bad": False,
+                          "allowlisted": False, "category": None, "confidence": 0, "sightings": 0, "orgs": 0})
+        elif hit is None:
+            items.append({"input": raw, "valid": True, "type": sv.type.value,
+                          "value": sv.canonical if unmasked else sv.display, "known_bad": False,
+                          "allowlisted": index.is_allowed(sv.key, who.org_id), "category": None,
+                          "confidence": 0, "sightings": 0, "orgs": 0})
+        else:
+            items.append({"input": raw, "valid": True, "type": sv.type.value,
+                          "value": sv.canonical if unmasked else sv.display, "known_bad": True,
+                          "allowlisted": False, "category": hit.category, "confidence": hit.confidence(now),
+                          "sightings": hit.sightings, "orgs": hit.orgs})
+    return items
+
+
+async def lookup(body: LookupRequest, who: Principal, p: Platform) -> LookupResponse:
+    """Known-bad verdicts for an already validated request, as models (the dashboard's entry point).
+
+    Raises InputError as `lookup_items` does.
+    """
+    await fresh_index(p)
+    items = lookup_items(p, body.values, body.type, who, utcnow())
+    return LookupResponse(results=[LookupItem(**item) for item in items])
+
+
+def _invalid(field: tuple[str | int, ...], kind: str, message: str) -> RequestValidationError:
+    # Same error records pydantic produces, so `api.errors` renders them like every other 422.
+    return RequestValidationError([{"loc": ("body", *field), "msg": message, "type": kind}])
+
+
+def _json_media_type(request: Request) -> bool:
+    media = request.headers.get("content-type", "").partition(";")[0].strip().lower()
+    return media == "application/json" or (media.startswith("application/") and media.endswith("+json"))
+
+
+def parse_lookup_body(raw: bytes) -> tuple[list[str], str | None]:
+    """`(values, type)` from a raw POST /lookup body, checked like `LookupRequest` (extra keys ignored).
+
+    Raises BadEncoding (400) for bytes that are not UTF-8 and RequestValidationError (422, with the
+    field) for anything else `LookupRequest` would refuse; the count limit is `lookup_items`' job.
+    """
+    if not raw:
+        raise _invalid((), "missing", "Field required")
+    try:
+        data = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        try:
+            raw.decode()
+        except UnicodeDecodeError:
+            raise BadEncoding("request body is not valid UTF-8") from None
+        raise _invalid((), "json_invalid", "JSON decode error") from None
+    if not isinstance(data, dict):
+        raise _invalid((), "model_attributes_type",
+                       "Input should be a valid dictionary or object to extract fields from")
+    if "values" not in data:
+        raise _invalid(("values",), "missing", "Field required")
+    values = data["values"]
+    if not isinstance(values, list):
+        raise _invalid(("values",), "list_type", "Input should be a valid list")
+    if not values:
+        raise _invalid(("values",), "too_short", "List should have at least 1 item after validation, not 0")
+    for i, value in enumerate(values):
+        if value.__class__ is not str:
+            raise _invalid(("values", i), "string_type", "Input should be a valid string")
+    kind = data.get("type")
+    if kind is not None and not isinstance(kind, str):
+        raise _invalid(("type",), "string_type", "Input should be a valid string")
+    return values, kind
+
+
+_LOOKUP_DOC: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {"application/json": {"schema": LookupRequest.model_json_schema()}},
+    },
+}
+
+
+@router.post(
+    "/lookup",
+    name="lookup",
+    operation_id="lookup_api_v1_lookup_post",
+    response_class=Response,
+    responses={
+        200: {"model": LookupResponse, "description": "Results in the order of the request."},
+        413: {"description": "Body over Settings.max_body_bytes."},
+        422: {"description": "Malformed body (`errors[].field` names the field) or too many values."},
+    },
+    openapi_extra=_LOOKUP_DOC,
+)
+async def lookup_endpoint(request: Request) -> Response:
+    """Known-bad verdicts for up to Settings.lookup_max_values values, each canonicalised first."""
+    # The hot single-value path: auth is awaited here rather than as a dependency, which spares
+    # FastAPI's per-request dependency solving (measurable against a bare endpoint).
+    who = await principal(request)
+    if not _json_media_type(request):
+        raise _invalid((), "model_attributes_type",
+                       "Input should be a valid dictionary or object to extract fields from")
+    try:
+        raw = await request.body()
+    except ClientDisconnect:
+        # The client hung up mid-body (load generators do at the end of a run): nobody to answer.
+        return Response(status_code=400)
+    values, kind = parse_lookup_body(raw)
+    p: Platform = request.app.state.platform
+    await fresh_index(p)
+    items = lookup_items(p, values, kind, who, utcnow())
+    return Response(orjson.dumps({"results": items}), media_type="application/json")

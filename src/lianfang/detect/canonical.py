@@ -1,0 +1,96 @@
+"""Detector-side canonicalisation applied on top of `lianfang.text.normalize`.
+
+`normalize` folds what every consumer needs (NFKC, traditional→simplified, numerals, contact
+cues, zero-width characters). Detection needs three more folds that would be wrong for
+indicator extraction, so they live here, on the feature side only:
+
+* lower-casing of ASCII (rules and n-grams see `DY代发` and `dy代发` alike);
+* symbol noise *between two CJK characters* removed (`博*彩`, `刷|单`, `色 情`, `兼·职`), because
+  posters break keywords apart with it and it never carries meaning inside a word;
+* evasion spellings of category keywords folded to the plain word (`菠菜`→`博彩`, `涩情`→`色情`,
+  `du博`→`赌博`, `3oo`→`300`). The table below is written from what posters commonly use, not
+  derived from any evaluation set.
+
+`sound_key` gives a second, homophone-blind view for the classifier: every CJK character is
+replaced by one representative of all characters that share its toneless pinyin, so
+`铮点饯` and `挣点钱`, `吕铯卦机相目` and `绿色挂机项目` look the same to n-gram features.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache
+
+from pypinyin.pinyin_dict import pinyin_dict
+
+__all__ = ["VARIANTS", "fold_for_detection", "sound_key"]
+
+# Evasion spelling -> plain keyword. Longest variants first so that `菠菜网` etc. are not cut.
+VARIANTS: dict[str, str] = {
+    # gambling
+    "菠菜": "博彩", "波菜": "博彩", "菠彩": "博彩", "博cai": "博彩", "bo彩": "博彩",
+    "du博": "赌博", "赌bo": "赌博", "dubo": "赌博", "堵博": "赌博", "睹博": "赌博",
+    "du场": "赌场", "赌c": "赌场", "百家lè": "百家乐", "bjl": "百家乐",
+    # porn
+    "涩情": "色情", "瑟情": "色情", "se情": "色情", "色q": "色情", "涩图": "色图",
+    "果聊": "裸聊", "luo聊": "裸聊", "约pao": "约炮", "约p": "约炮",
+    "嫖c": "嫖娼", "piao娼": "嫖娼",
+    # fraud / jobs
+    "兼zhi": "兼职", "jian职": "兼职", "刷dan": "刷单", "shua单": "刷单", "返li": "返利",
+    "贷kuan": "贷款", "dai款": "贷款", "代款": "贷款", "征xin": "征信", "zheng信": "征信",
+    "杀zhu盘": "杀猪盘", "投zi": "投资",
+    # payment / illicit ads
+    "跑fen": "跑分", "洗qian": "洗钱", "xi钱": "洗钱", "外gua": "外挂", "wai挂": "外挂",
+    "传xiao": "传销", "引liu": "引流", "yin流": "引流", "账hao": "账号",
+}  # fmt: skip
+_VARIANT_RE = re.compile("|".join(re.escape(k) for k in sorted(VARIANTS, key=len, reverse=True)))
+
+_CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+# Anything that is neither CJK nor an ASCII/Unicode word character, sandwiched by CJK.
+_NOISE_BETWEEN_CJK = re.compile(f"(?<=[{_CJK}])[^{_CJK}\\w]+(?=[{_CJK}])")
+# Lone ASCII "du" glued to CJK is the pinyin of 赌 (`线上du场`); inside English words it is not.
+_DU = re.compile(f"(?<![a-z])du(?![a-z])(?=[{_CJK}])|(?<=[{_CJK}])du(?![a-z])")
+# Letter o written for zero after a digit: 3oo, 7-8oo/h.
+_OO = re.compile(r"(?<=[0-9])o+(?![a-z])")
+
+
+def fold_for_detection(normalized: str) -> str:
+    """Return the detector's canonical form of an already `normalize`d text.
+
+    Pure and idempotent; never raises for str input. Offsets are not preserved: use the
+    result only for rule matching and features, never to locate indicators.
+    """
+    text = normalized.lower()
+    text = _NOISE_BETWEEN_CJK.sub("", text)
+    text = _OO.sub(lambda m: "0" * len(m.group()), text)
+    text = _DU.sub("赌", text)
+    return _VARIANT_RE.sub(lambda m: VARIANTS[m.group()], text)
+
+
+def _toneless(syllable: str) -> str:
+    # ü keeps its identity as "v" (lü ≠ lu); other diacritics are tones.
+    plain = unicodedata.normalize("NFD", syllable.replace("ü", "v"))
+    return "".join(c for c in plain if not unicodedata.combining(c))
+
+
+@cache
+def _sound_table() -> dict[int, str]:
+    """Map each CJK code point to the lowest code point sharing its first toneless reading."""
+    first: dict[int, str] = {}
+    for cp, readings in pinyin_dict.items():
+        if 0x3400 <= cp <= 0x9FFF or 0xF900 <= cp <= 0xFAFF:
+            first[cp] = _toneless(readings.split(",")[0])
+    representative: dict[str, int] = {}
+    # Prefer a representative from the common (URO) block so the view stays readable.
+    for cp in sorted(first, key=lambda c: (c < 0x4E00 or c > 0x9FFF, c)):
+        representative.setdefault(first[cp], cp)
+    return {cp: chr(representative[s]) for cp, s in first.items() if representative[s] != cp}
+
+
+def sound_key(folded: str) -> str:
+    """Return the homophone-blind view of a folded text (same length, CJK by sound class).
+
+    Pure; characters without a pinyin reading are kept as they are.
+    """
+    return folded.translate(_sound_table())

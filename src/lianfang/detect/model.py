@@ -1,0 +1,512 @@
+"""The trained classifier: char n-gram TF-IDF + rule hits + surface cues → linear models.
+
+Two heads share one feature space:
+
+* the harm head, one-vs-rest logistic regression on naive-Bayes-scaled features (NB-LR) over the
+  six ChineseHarm labels, trained on ChineseHarm (dev + train_extra) only;
+* the everyday-chat gate, a binary logistic regression "everyday post vs black-industry-style
+  harm" trained on COLD's non-offensive posts and ChineseHarm's benign rows against
+  ChineseHarm's harmful rows. A text goes to `benign` only when the gate is confident
+  (`gate_threshold`) and no harmful rule fired; otherwise the harm head decides alone. Keeping
+  the two jobs apart stops everyday posts from pulling short harmful posts to benign;
+* the offensive head, a binary logistic regression trained on COLD train (`--scheme cold`).
+
+Our native categories refine the harm head with the sample library: `pyramid_scheme` splits
+from `fraud` and `pii_trade` from `illicit_ad` when their rules fire (no public data labels
+them). Weights ship in `detect/models/lianfang-detect.joblib` with MODEL_CARD.md.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field, fields, replace
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import joblib
+import numpy as np
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+
+from lianfang.detect.canonical import sound_key
+from lianfang.detect.classification import Classification
+from lianfang.detect.datasets import LabelledText, read_chineseharm, read_cold
+from lianfang.detect.features import Prepared, prepare, prepare_normalized, side_features
+from lianfang.detect.rules import RuleHit, RuleSet, default_rules
+from lianfang.errors import InputError
+from lianfang.taxonomy import CHINESEHARM_LABELS, TO_CHINESEHARM, Category, Stage
+from lianfang.text.normalize import Normalized
+
+__all__ = [
+    "COLD_LABELS",
+    "SCHEMES",
+    "DetectorModel",
+    "ModelConfig",
+    "SchemeResult",
+    "classify",
+    "classify_many",
+    "classify_many_normalized",
+    "fit",
+    "load",
+    "save",
+    "to_scheme",
+    "train",
+    "training_rows",
+]
+
+COLD_LABELS: tuple[str, str] = ("offensive", "non_offensive")
+SCHEMES: tuple[str, ...] = ("native", "chineseharm", "cold")
+MODEL_FILE = "lianfang-detect.joblib"
+# Native categories that only the sample library can separate: no public data labels them,
+# so when their rules fire they take that share of the probability of the harm labels they
+# are usually mistaken for (pyramid schemes read as fraud or ads, data sales as ads or fraud).
+_REFINED: dict[Category, tuple[Category, ...]] = {
+    Category.PYRAMID_SCHEME: (Category.FRAUD, Category.ILLICIT_AD),
+    Category.PII_TRADE: (Category.ILLICIT_AD, Category.FRAUD),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ModelConfig:
+    """Hyper-parameters.
+
+    Chosen by a few CV runs on chineseharm/dev.jsonl; `gate_threshold` is the largest value whose
+    benign rate on a held-out 20 % of COLD *train* non-offensive posts stays >= 0.96 (COLD dev
+    is never used for tuning). `cold_benign_weight` > 0 adds COLD non-offensive posts to the
+    harm head as `benign` (the previous design; 0 = decoupled, shipped). `gate_threshold` >= 1
+    disables the gate. `head` is "nblr" (shipped) or "lr" (multinomial logistic regression).
+    """
+
+    ngram_max: int = 4
+    sound_ngram_max: int = 3
+    min_df: int = 2
+    max_features: int = 300_000
+    c: float = 10.0
+    side_scale: float = 0.5
+    cold_benign_weight: float = 0.0
+    gate_threshold: float = 0.75
+    extra_weight: float = 0.25
+    max_iter: int = 300
+    head: str = "nblr"
+    seed: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class DetectorModel:
+    """A fitted detector: vectorizer, rule columns and the weights of both heads."""
+
+    vectorizer: TfidfVectorizer
+    sound_vectorizer: TfidfVectorizer | None
+    rule_ids: tuple[str, ...]
+    labels: tuple[str, ...]
+    coef: np.ndarray
+    intercept: np.ndarray
+    cold_coef: np.ndarray
+    cold_intercept: float
+    config: ModelConfig
+    meta: dict[str, Any] = field(default_factory=dict)
+    # Everyday-chat gate; empty coef = no gate (models saved before it existed).
+    gate_coef: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
+    gate_intercept: float = 0.0
+    # (n_features, n_labels) C-contiguous copy: sparse @ coef.T would copy coef on every call.
+    coef_t: np.ndarray = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "coef_t", np.ascontiguousarray(self.coef.T))
+
+    def features(self, prepared: Sequence[Prepared]) -> sp.csr_matrix:
+        """Feature matrix (TF-IDF block, then side-features) for prepared texts."""
+        folded = [p.folded for p in prepared]
+        blocks = [self.vectorizer.transform(folded)]
+        if self.sound_vectorizer is not None:
+            blocks.append(self.sound_vectorizer.transform([sound_key(t) for t in folded]))
+        blocks.append(side_features(prepared, self.rule_ids, self.config.side_scale))
+        return sp.hstack(blocks, format="csr", dtype=np.float32)
+
+    def harm_proba(self, x: sp.csr_matrix) -> np.ndarray:
+        """Rows of probabilities over `labels` (softmax of the harm head)."""
+        scores = np.asarray(x @ self.coef_t) + self.intercept
+        scores -= scores.max(axis=1, keepdims=True)
+        np.exp(scores, out=scores)
+        return scores / scores.sum(axis=1, keepdims=True)
+
+    def offensive_proba(self, x: sp.csr_matrix) -> np.ndarray:
+        """Probability that each row is offensive in COLD's sense."""
+        z = np.asarray(x @ self.cold_coef).ravel() + self.cold_intercept
+        return 1.0 / (1.0 + np.exp(-z))
+
+    def gate_proba(self, x: sp.csr_matrix) -> np.ndarray:
+        """Probability that each row is an everyday (non black-industry) post; zeros without a gate."""
+        if not self.gate_coef.size:
+            return np.zeros(x.shape[0])
+        z = np.asarray(x @ self.gate_coef).ravel() + self.gate_intercept
+        return 1.0 / (1.0 + np.exp(-z))
+
+
+@dataclass(frozen=True, slots=True)
+class SchemeResult:
+    """A classification expressed in one label scheme: the label and a probability per label."""
+
+    label: str
+    scores: dict[str, float]
+
+
+def training_rows(
+    chineseharm: Sequence[LabelledText], cold: Sequence[LabelledText], config: ModelConfig
+) -> tuple[list[LabelledText], np.ndarray]:
+    """Rows and sample weights for the harm head.
+
+    ChineseHarm rows are class-balanced among themselves (fraud has no train_extra rows) and
+    scaled by their own `weight`; COLD's non-offensive rows join as `benign` with
+    `config.cold_benign_weight` each, and not at all when it is 0 (the shipped, decoupled setup).
+    """
+    counts = Counter(r.label for r in chineseharm)
+    unknown = set(counts) - set(CHINESEHARM_LABELS)
+    if unknown:
+        raise InputError(f"unknown ChineseHarm labels {sorted(unknown)}")
+    balance = {label: len(chineseharm) / (len(counts) * n) for label, n in counts.items()}
+    rows = list(chineseharm)
+    weights = [balance[r.label] * r.weight for r in chineseharm]
+    for r in cold if config.cold_benign_weight > 0 else ():
+        if r.label == "non_offensive":
+            rows.append(LabelledText(r.text, "benign"))
+            weights.append(config.cold_benign_weight)
+    return rows, np.asarray(weights, dtype=np.float64)
+
+
+def fit(
+    chineseharm: Sequence[LabelledText],
+    cold: Sequence[LabelledText],
+    config: ModelConfig | None = None,
+    rules: RuleSet | None = None,
+) -> DetectorModel:
+    """Fit both heads. `chineseharm` rows carry ChineseHarm labels, `cold` rows COLD_LABELS.
+
+    Deterministic for a given config (fixed seed); raises InputError on unknown labels.
+    """
+    config = config or ModelConfig()
+    rules = rules or default_rules()
+    harm_rows, weights = training_rows(chineseharm, cold, config)
+    cold_rows = [r for r in cold if r.label in COLD_LABELS]
+    all_texts = list(dict.fromkeys([r.text for r in chineseharm] + [r.text for r in cold_rows]))
+    prepared = {t: prepare(t, rules) for t in all_texts}
+    folded = [prepared[t].folded for t in all_texts]
+    vectorizer = _vectorizer(config.ngram_max, config).fit(folded)
+    sound_vectorizer = None
+    if config.sound_ngram_max:
+        sound_vectorizer = _vectorizer(config.sound_ngram_max, config).fit([sound_key(t) for t in folded])
+    rule_ids = tuple(r.id for r in rules.rules)
+    none = np.zeros(0)
+    empty = DetectorModel(vectorizer, sound_vectorizer, rule_ids, (), none, none, none, 0.0, config)
+
+    x_harm = empty.features([prepared[r.text] for r in harm_rows])
+    labels = np.array([r.label for r in harm_rows])
+    if config.head == "nblr":
+        harm_classes, harm_coef, harm_intercept = _nb_logistic(x_harm, labels, weights, config)
+    elif config.head == "lr":
+        harm = LogisticRegression(C=config.c, max_iter=config.max_iter, random_state=config.seed)
+        harm.fit(x_harm, labels, sample_weight=weights)
+        harm_classes = tuple(str(c) for c in harm.classes_)
+        harm_coef, harm_intercept = harm.coef_.astype(np.float32), harm.intercept_.astype(np.float32)
+    else:
+        raise InputError(f"unknown head {config.head!r}; expected 'nblr' or 'lr'")
+
+    cold_coef = np.zeros(x_harm.shape[1], dtype=np.float32)
+    cold_intercept = 0.0
+    if len({r.label for r in cold_rows}) == 2:
+        x_cold = empty.features([prepared[r.text] for r in cold_rows])
+        head = LogisticRegression(C=config.c, max_iter=config.max_iter, random_state=config.seed)
+        head.fit(x_cold, [r.label == "offensive" for r in cold_rows])
+        cold_coef = head.coef_[0].astype(np.float32)
+        cold_intercept = float(head.intercept_[0])
+    gate_coef, gate_intercept = _fit_gate(empty, chineseharm, cold_rows, prepared, config)
+    return DetectorModel(
+        vectorizer=vectorizer,
+        sound_vectorizer=sound_vectorizer,
+        rule_ids=rule_ids,
+        labels=harm_classes,
+        coef=harm_coef,
+        intercept=harm_intercept,
+        cold_coef=cold_coef,
+        cold_intercept=cold_intercept,
+        config=config,
+        meta={"harm_rows": len(harm_rows), "cold_rows": len(cold_rows), "features": int(x_harm.shape[1])},
+        gate_coef=gate_coef,
+        gate_intercept=gate_intercept,
+    )
+
+
+def _fit_gate(
+    empty: DetectorModel,
+    chineseharm: Sequence[LabelledText],
+    cold_rows: Sequence[LabelledText],
+    prepared: dict[str, Prepared],
+    config: ModelConfig,
+) -> tuple[np.ndarray, float]:
+    """Everyday-chat gate: (COLD non-offensive + ChineseHarm benign) vs ChineseHarm harmful.
+
+    COLD's offensive posts are left out: they are topically the same chat as the non-offensive
+    ones, so as either class they only blur the everyday/black-industry line. The two sides
+    are weighted to equal total weight. Returns an empty coef when a side is missing.
+    """
+    everyday = [r.text for r in chineseharm if r.label == "benign"]
+    everyday += [r.text for r in cold_rows if r.label == "non_offensive"]
+    harmful = [r.text for r in chineseharm if r.label != "benign"]
+    if config.gate_threshold >= 1.0 or not everyday or not harmful:
+        return np.zeros(0, dtype=np.float32), 0.0
+    x = empty.features([prepared[t] for t in everyday + harmful])
+    y = np.r_[np.ones(len(everyday), dtype=bool), np.zeros(len(harmful), dtype=bool)]
+    weights = np.where(y, 0.5 * len(y) / len(everyday), 0.5 * len(y) / len(harmful))
+    gate = LogisticRegression(C=config.c, max_iter=config.max_iter, random_state=config.seed)
+    gate.fit(x, y, sample_weight=weights)
+    return gate.coef_[0].astype(np.float32), float(gate.intercept_[0])
+
+
+def _nb_logistic(
+    x: sp.csr_matrix, labels: np.ndarray, weights: np.ndarray, config: ModelConfig
+) -> tuple[tuple[str, ...], np.ndarray, np.ndarray]:
+    """One-vs-rest logistic regression on naive-Bayes-scaled features (NB-LR, Wang & Manning 2012).
+
+    Each class c scales features by its log-count ratio r_c; since the score is
+    (x * r_c) . w_c = x . (r_c * w_c), the result folds back into one plain linear layer.
+    """
+    present = (x > 0).astype(np.float32)
+    classes = tuple(sorted(set(labels.tolist())))
+    coefs, intercepts = [], []
+    for label in classes:
+        mine = labels == label
+        p = 1.0 + np.asarray(present[mine].T @ weights[mine]).ravel()
+        q = 1.0 + np.asarray(present[~mine].T @ weights[~mine]).ravel()
+        ratio = np.log((p / p.sum()) / (q / q.sum())).astype(np.float32)
+        head = LogisticRegression(C=config.c, max_iter=config.max_iter, random_state=config.seed)
+        head.fit(x @ sp.diags(ratio), mine, sample_weight=weights)
+        coefs.append(head.coef_[0] * ratio)
+        intercepts.append(head.intercept_[0])
+    return classes, np.asarray(coefs, dtype=np.float32), np.asarray(intercepts, dtype=np.float32)
+
+
+def _vectorizer(ngram_max: int, config: ModelConfig) -> TfidfVectorizer:
+    return TfidfVectorizer(
+        analyzer="char",
+        ngram_range=(1, ngram_max),
+        sublinear_tf=True,
+        min_df=config.min_df,
+        max_features=config.max_features,
+        lowercase=False,
+        dtype=np.float32,
+    )
+
+
+def _vectorizer_state(vectorizer: TfidfVectorizer) -> dict[str, Any]:
+    """A fitted vectorizer as numpy arrays: unpickling a 300k-entry dict is what made loads slow."""
+    vocabulary = vectorizer.vocabulary_
+    terms = sorted(vocabulary, key=vocabulary.__getitem__)
+    return {"ngram_max": vectorizer.ngram_range[1], "terms": np.array(terms), "idf": vectorizer.idf_}
+
+
+def _vectorizer_from_state(state: dict[str, Any], config: ModelConfig) -> TfidfVectorizer:
+    vectorizer = _vectorizer(int(state["ngram_max"]), config)
+    vectorizer.vocabulary_ = {term: i for i, term in enumerate(state["terms"].tolist())}
+    vectorizer.idf_ = state["idf"]
+    return vectorizer
+
+
+def save(model: DetectorModel, path: Path) -> None:
+    """Write `model` to `path` (joblib, compressed): numpy arrays and plain containers only."""
+    payload = {
+        "format": 2,
+        "vectorizer": _vectorizer_state(model.vectorizer),
+        "sound_vectorizer": _vectorizer_state(model.sound_vectorizer) if model.sound_vectorizer else None,
+        "rule_ids": list(model.rule_ids),
+        "labels": list(model.labels),
+        "coef": model.coef,
+        "intercept": model.intercept,
+        "cold_coef": model.cold_coef,
+        "cold_intercept": model.cold_intercept,
+        "gate_coef": model.gate_coef,
+        "gate_intercept": model.gate_intercept,
+        "config": asdict(model.config),
+        "meta": model.meta,
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    joblib.dump(payload, path, compress=3)
+
+
+def _read(path: Path) -> DetectorModel:
+    try:
+        payload = joblib.load(path)
+    except FileNotFoundError as exc:
+        raise InputError(f"model file {path} not found: run `lianfang model train`") from exc
+    if not isinstance(payload, dict) or payload.get("format") != 2:
+        raise InputError(f"{path} is not a Lianfang detector model (format 2)")
+    # Unknown keys are settings of another version that do not affect prediction.
+    config = ModelConfig(**{k: v for k, v in payload["config"].items() if k in _CONFIG_FIELDS})
+    sound = payload["sound_vectorizer"]
+    return DetectorModel(
+        vectorizer=_vectorizer_from_state(payload["vectorizer"], config),
+        sound_vectorizer=_vectorizer_from_state(sound, config) if sound is not None else None,
+        rule_ids=tuple(payload["rule_ids"]),
+        labels=tuple(payload["labels"]),
+        coef=payload["coef"],
+        intercept=payload["intercept"],
+        cold_coef=payload["cold_coef"],
+        cold_intercept=float(payload["cold_intercept"]),
+        config=config,
+        meta=dict(payload["meta"]),
+        gate_coef=payload.get("gate_coef", np.zeros(0, dtype=np.float32)),
+        gate_intercept=float(payload.get("gate_intercept", 0.0)),
+    )
+
+
+_CONFIG_FIELDS = frozenset(f.name for f in fields(ModelConfig))
+
+
+def shipped_model_path() -> Path:
+    """Path of the weights shipped inside the package."""
+    return Path(str(resources.files("lianfang.detect") / "models" / MODEL_FILE))
+
+
+@cache
+def load(path: Path | None = None) -> DetectorModel:
+    """Load the detector (default: the shipped weights), once per process and path.
+
+    Raises InputError if the file is missing or not a Lianfang model.
+    """
+    return _read(path or shipped_model_path())
+
+
+def _native_scores(harm: dict[str, float], hits: Sequence[RuleHit]) -> dict[str, float]:
+    """Spread the harm head's probabilities over native categories using rule evidence."""
+    scores = {str(c): 0.0 for c in Category}
+    for label, p in harm.items():
+        scores[label] += p
+    for child, parents in _REFINED.items():
+        evidence = max((h.weight for h in hits if h.category is child), default=0.0)
+        for parent in parents if evidence else ():
+            moved = scores[str(parent)] * evidence
+            scores[str(parent)] -= moved
+            scores[str(child)] += moved
+    return scores
+
+
+def _pick(hits: Sequence[RuleHit], label: Category) -> tuple[Stage | None, str | None]:
+    """Chain stage and fraud sub-type for `label` from the strongest consistent rule hits."""
+    if label is Category.BENIGN:
+        return None, None
+    family = TO_CHINESEHARM[label]
+    same = [h for h in hits if TO_CHINESEHARM[h.category] == family]
+    stage = next((h.stage for h in same if h.stage), None) or next((h.stage for h in hits if h.stage), None)
+    subtype = next((h.subtype for h in same if h.subtype), None) if label is Category.FRAUD else None
+    return stage, subtype
+
+
+def _classification(
+    model: DetectorModel, proba: np.ndarray, offensive: float, item: Prepared
+) -> Classification:
+    harm = {label: float(p) for label, p in zip(model.labels, proba, strict=True)}
+    scores = _native_scores(harm, item.hits)
+    label = Category(max(scores, key=scores.__getitem__))
+    stage, subtype = _pick(item.hits, label)
+    scores["offensive"] = float(offensive)
+    return Classification(
+        label=label,
+        scores=scores,
+        stage=stage,
+        subtype=subtype,
+        rules=tuple(h.rule_id for h in item.hits),
+    )
+
+
+def classify_many(texts: Sequence[str], model: DetectorModel | None = None) -> list[Classification]:
+    """Classify a batch of raw texts (normalisation included); order preserved.
+
+    Uses the shipped model unless `model` is given. `scores` holds a probability per native
+    category plus "offensive" (the COLD head). Never raises for str inputs.
+    """
+    rules = default_rules()
+    return _classify_prepared([prepare(t, rules) for t in texts], model or load())
+
+
+def classify_many_normalized(
+    norms: Sequence[Normalized], model: DetectorModel | None = None
+) -> list[Classification]:
+    """`classify_many` for texts already normalised by `text.normalize` (same results, one pass less)."""
+    rules = default_rules()
+    return _classify_prepared([prepare_normalized(n, rules) for n in norms], model or load())
+
+
+def _classify_prepared(prepared: Sequence[Prepared], model: DetectorModel) -> list[Classification]:
+    if not prepared:
+        return []
+    x = model.features(prepared)
+    proba = _gated(model, model.harm_proba(x), model.gate_proba(x), prepared)
+    offensive = model.offensive_proba(x)
+    return [_classification(model, proba[i], offensive[i], item) for i, item in enumerate(prepared)]
+
+
+def _gated(
+    model: DetectorModel, proba: np.ndarray, gate: np.ndarray, prepared: Sequence[Prepared]
+) -> np.ndarray:
+    """Blend the gate into the harm probabilities: g * benign + (1 - g) * harm head.
+
+    Only where the gate is at least `gate_threshold` and no harmful rule fired: a sample-library
+    hit is direct evidence that the everyday-chat gate must not overrule.
+    """
+    if "benign" not in model.labels:
+        return proba
+    ruled = np.array([any(h.category is not Category.BENIGN for h in p.hits) for p in prepared])
+    mix = np.where((gate >= model.config.gate_threshold) & ~ruled, gate, 0.0)[:, None]
+    benign = np.zeros(len(model.labels), dtype=proba.dtype)
+    benign[model.labels.index("benign")] = 1.0
+    return mix * benign + (1.0 - mix) * proba
+
+
+def classify(text: str) -> Classification:
+    """Classify one raw text with the shipped model: category, scores, stage, sub-type, rule ids.
+
+    Raises InputError if `text` is not a str.
+    """
+    if not isinstance(text, str):
+        raise InputError(f"classify expects str, got {type(text).__name__}")
+    return classify_many([text])[0]
+
+
+def to_scheme(result: Classification, scheme: str) -> SchemeResult:
+    """Express `result` in `scheme`: "native" (8 categories), "chineseharm" (six), "cold" (two).
+
+    Raises InputError for an unknown scheme.
+    """
+    native = {str(c): result.scores.get(str(c), 0.0) for c in Category}
+    if scheme == "native":
+        return SchemeResult(str(result.label), native)
+    if scheme == "chineseharm":
+        folded = dict.fromkeys(CHINESEHARM_LABELS, 0.0)
+        for category, p in native.items():
+            folded[TO_CHINESEHARM[Category(category)]] += p
+        return SchemeResult(max(folded, key=folded.__getitem__), folded)
+    if scheme == "cold":
+        p = result.scores.get("offensive", 0.0)
+        scores = {"offensive": p, "non_offensive": 1.0 - p}
+        return SchemeResult("offensive" if p >= 0.5 else "non_offensive", scores)
+    raise InputError(f"unknown scheme {scheme!r}; expected one of {', '.join(SCHEMES)}")
+
+
+def train(out: Path | None = None, config: ModelConfig | None = None) -> tuple[Path, DetectorModel, float]:
+    """Fit the shipping model on chineseharm dev + train_extra + COLD train and save it.
+
+    COLD dev is never used. Returns (path written, model, seconds). Reads data from
+    `datasets.data_dir()`; raises InputError when the data is missing or malformed.
+    """
+    start = time.perf_counter()
+    config = config or ModelConfig()
+    extra = [replace(r, weight=config.extra_weight) for r in read_chineseharm("train_extra")]
+    model = fit(read_chineseharm("dev") + extra, read_cold("train"), config)
+    path = out or shipped_model_path()
+    save(model, path)
+    load.cache_clear()
+    return path, model, time.perf_counter() - start

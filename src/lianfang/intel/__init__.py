@@ -1,0 +1,1 @@
+"""Link analysis: rarity-weighted correlation, clusters, expansion, lookups."""

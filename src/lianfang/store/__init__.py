@@ -1,0 +1,1 @@
+"""Storage edge: SQLAlchemy 2 models, repositories and Alembic migrations (SQLite default, PostgreSQL)."""

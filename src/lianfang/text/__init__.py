@@ -1,0 +1,1 @@
+"""Text preparation: obfuscation-aware normalisation with a map back to original offsets."""

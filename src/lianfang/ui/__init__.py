@@ -1,0 +1,1 @@
+"""Situational-awareness dashboard: Jinja2 pages with vendored ECharts, zh-CN and en."""

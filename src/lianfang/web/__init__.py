@@ -1,0 +1,1 @@
+"""Web page inspection: SSRF-safe fetching, static checks, render mode, source tracing."""

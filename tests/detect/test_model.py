@@ -1,0 +1,214 @@
+"""The shipped classifier: loads, predicts sanely, maps schemes exactly, CLI streams with errors."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import orjson
+import pytest
+from typer.testing import CliRunner
+
+import lianfang
+from lianfang.cli import app
+from lianfang.detect.canonical import fold_for_detection, sound_key
+from lianfang.detect.datasets import LabelledText, data_dir
+from lianfang.detect.evaluation import evaluate_file, format_report
+from lianfang.detect.features import prepare
+from lianfang.detect.model import (
+    DetectorModel,
+    ModelConfig,
+    classify,
+    classify_many,
+    fit,
+    load,
+    save,
+    to_scheme,
+)
+from lianfang.detect.perturb import obfuscate
+from lianfang.detect.rules import default_rules
+from lianfang.detect.stream import classify_lines
+from lianfang.errors import InputError
+from lianfang.taxonomy import CHINESEHARM_LABELS, Category, Stage
+from lianfang.text.normalize import normalize
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+# Written for these tests (not taken from any data set).
+CASES = [
+    ("新用户注册送88元彩金，百家乐、极速赛车，日结反水，浏览器搜索 ab88.top", Category.GAMBLING),
+    ("同城上门服务，学生妹包夜，加微信看照片", Category.PORN),
+    ("在家兼职刷单，一小时300，先垫付后返佣金，宝妈学生都能做", Category.FRAUD),
+    ("你个傻逼脑残，滚远点，死全家的狗东西", Category.ABUSE),
+    ("抖音代发视频，涨粉刷赞，一单一结", Category.ILLICIT_AD),
+    ("拉人头返利，发展下线，直推奖加见点奖，入门费3800成为代理", Category.PYRAMID_SCHEME),
+    ("出售公民个人信息，股民数据、贷款客户资料，收银行卡四件套", Category.PII_TRADE),
+    ("周末和朋友去爬山，山顶的风景真好看", Category.BENIGN),
+    ("这道题我算了三遍还是不对，明天去问老师", Category.BENIGN),
+]
+
+
+@pytest.fixture(scope="module")
+def model() -> DetectorModel:
+    return load()
+
+
+@pytest.mark.parametrize(("text", "expected"), CASES)
+def test_sane_predictions(model: DetectorModel, text: str, expected: Category) -> None:
+    result = classify(text)
+    assert result.label is expected, (result.label, result.scores)
+    assert result.scores[str(expected)] == max(result.scores[str(c)] for c in Category)
+
+
+def test_classification_explains_itself(model: DetectorModel) -> None:
+    result = classify("跑分平台招码商，收款码出租，高价收U承兑")
+    assert result.stage is Stage.PAYMENT
+    assert "payment.score_running" in result.rules
+    fraud = classify("在家兼职刷单，一小时300，先垫付后返佣金")
+    assert fraud.subtype == "brushing"
+    assert classify("周末和朋友去爬山").stage is None
+
+
+def test_public_api_and_batch_agree(model: DetectorModel) -> None:
+    texts = [text for text, _ in CASES]
+    batch = classify_many(texts)
+    assert [c.label for c in batch] == [lianfang.classify(t).label for t in texts]
+    assert classify_many([]) == []
+    with pytest.raises(InputError):
+        classify(None)  # type: ignore[arg-type]
+
+
+def test_scheme_label_sets_are_exact(model: DetectorModel) -> None:
+    for text, _ in CASES:
+        result = classify(text)
+        native = to_scheme(result, "native")
+        harm = to_scheme(result, "chineseharm")
+        cold = to_scheme(result, "cold")
+        assert set(native.scores) == {str(c) for c in Category}
+        assert set(harm.scores) == set(CHINESEHARM_LABELS) and harm.label in CHINESEHARM_LABELS
+        assert set(cold.scores) == {"offensive", "non_offensive"}
+        for scores in (native.scores, harm.scores, cold.scores):
+            assert sum(scores.values()) == pytest.approx(1.0, abs=1e-4)
+    assert to_scheme(classify(CASES[5][0]), "chineseharm").label == "fraud"
+    assert to_scheme(classify(CASES[6][0]), "chineseharm").label == "illicit_ad"
+    assert to_scheme(classify(CASES[3][0]), "cold").label == "offensive"
+    with pytest.raises(InputError, match="scheme"):
+        to_scheme(classify("x"), "nope")
+
+
+def test_obfuscated_texts_keep_their_label(model: DetectorModel) -> None:
+    for text, expected in CASES[:5]:
+        for seed in range(3):
+            assert classify(obfuscate(text, seed)).label is expected, obfuscate(text, seed)
+
+
+def test_perturbation_is_seeded_and_changes_text() -> None:
+    text = "博彩平台注册送红包，加微信私聊，色情视频免费看"
+    assert obfuscate(text, 1) == obfuscate(text, 1)
+    assert any(obfuscate(text, s) != text for s in range(5))
+    assert len({obfuscate(text, s) for s in range(10)}) > 3
+
+
+def test_detection_fold_and_sound_view() -> None:
+    assert (
+        fold_for_detection(normalize("菠*菜 平台，涩~情，线上du场，3oo一天").text)
+        == "博彩平台色情线上赌场,300一天"
+    )
+    folded = fold_for_detection("ＤＹ代·发")
+    assert fold_for_detection(folded) == folded
+    assert sound_key("铮点饯") != sound_key("赚点钱")
+    assert sound_key("吕铯卦机相目") == sound_key("绿色挂机项目")
+    assert sound_key("abc 123") == "abc 123"
+
+
+def test_stream_writes_error_lines_and_goes_on(model: DetectorModel) -> None:
+    lines = [
+        b'{"id": 1, "text": "\xe5\xbc\x80\xe6\x88\xb7\xe9\x80\x81188"}',
+        b"not json",
+        b'{"id": 2}',
+        b"\xff\xfe",
+        b"",
+        b'{"id": "3", "text": "\xe4\xbd\xa0\xe5\xa5\xbd"}',
+    ]
+    out = [json.loads(line) for line in classify_lines(lines, "chineseharm", lang="en")]
+    assert [o.get("id") for o in out] == [1, None, None, None, "3"]
+    assert [o.get("line") for o in out[1:4]] == [2, 3, 4]
+    assert "not valid JSON" in out[1]["error"] and "text" in out[2]["error"] and "UTF-8" in out[3]["error"]
+    assert set(out[0]["scores"]) == set(CHINESEHARM_LABELS)
+    assert set(out[0]) == {"id", "label", "scores", "stage", "subtype", "rules"}
+    with pytest.raises(InputError):
+        list(classify_lines([], "bogus"))
+
+
+def test_cli_classify(tmp_path: Path, model: DetectorModel) -> None:
+    source = tmp_path / "in.jsonl"
+    source.write_text('{"id": "a", "text": "百家乐开户送彩金"}\n{broken\n', encoding="utf-8")
+    runner = CliRunner()
+    result = runner.invoke(app, ["classify", str(source), "--scheme", "cold"], env={"LIANFANG_LANG": "en"})
+    assert result.exit_code == 0, result.output
+    rows = [orjson.loads(line) for line in result.stdout.splitlines()]
+    assert set(rows[0]["scores"]) == {"offensive", "non_offensive"} and rows[0]["id"] == "a"
+    assert rows[1]["line"] == 2 and "not valid JSON" in rows[1]["error"]
+    zh = runner.invoke(app, ["classify", str(source)], env={"LIANFANG_LANG": "zh"})
+    assert "不是合法的 JSON" in zh.stdout
+    bad = runner.invoke(app, ["classify", str(source), "--scheme", "six"], env={"LIANFANG_LANG": "en"})
+    assert bad.exit_code != 0 and "unsupported scheme" in bad.output
+    missing = runner.invoke(app, ["classify", str(tmp_path / "nope.jsonl")], env={"LIANFANG_LANG": "en"})
+    assert missing.exit_code == 1 and "error" in missing.output
+
+
+def test_eval_reports_metrics(model: DetectorModel) -> None:
+    report = evaluate_file(DATA / "detect_eval.jsonl", model)
+    assert report.scheme == "chineseharm" and report.n == 4
+    assert 0.0 <= report.macro_f1 <= 1.0 and sum(map(sum, report.confusion)) == 4
+    text = format_report(report)
+    assert "macro_f1" in text and "confusion" in text
+    result = CliRunner().invoke(app, ["model", "eval", "--data", str(DATA / "detect_eval.jsonl")])
+    assert result.exit_code == 0 and "accuracy=" in result.stdout
+
+
+def test_everyday_gate_never_overrules_a_rule_hit(model: DetectorModel) -> None:
+    assert model.gate_coef.size, "shipped model should carry the everyday-chat gate"
+    no_gate = replace(model, gate_coef=np.zeros(0, dtype=np.float32))
+    everyday = "今天和同事去吃火锅，排队排了一个小时，味道一般般吧"
+    ruled = CASES[0][0]
+    assert classify_many([ruled], no_gate)[0].rules, "case must fire a harmful rule"
+    gated = classify_many([everyday, ruled], model)
+    plain = classify_many([everyday, ruled], no_gate)
+    # A rule hit keeps the harm head's answer untouched, whatever the gate says.
+    assert gated[1].scores == plain[1].scores
+    x = model.features([prepare(everyday, default_rules())])
+    g = float(model.gate_proba(x)[0])
+    assert g >= model.config.gate_threshold, g
+    assert gated[0].label is Category.BENIGN and gated[0].scores["benign"] >= g
+    assert float(no_gate.gate_proba(x)[0]) == 0.0
+
+
+def test_fit_save_load_round_trip(tmp_path: Path) -> None:
+    rows = [
+        LabelledText(text, str(expected)) for text, expected in CASES if expected.value in CHINESEHARM_LABELS
+    ]
+    rows += [LabelledText(text + "。", label.label) for label in rows for text in [label.text]]
+    cold = [LabelledText("你个傻逼", "offensive"), LabelledText("今天天气不错", "non_offensive")]
+    trained = fit(rows, cold, ModelConfig(min_df=1, max_iter=50))
+    path = tmp_path / "m.joblib"
+    save(trained, path)
+    again = load(path)
+    texts = [r.text for r in rows]
+    assert [c.scores for c in classify_many(texts, again)] == [
+        c.scores for c in classify_many(texts, trained)
+    ]
+    with pytest.raises(InputError):
+        fit([LabelledText("x", "spam")], [], ModelConfig(min_df=1))
+    with pytest.raises(InputError, match="not found"):
+        load(tmp_path / "missing.joblib")
+
+
+def test_data_dir_honours_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LIANFANG_DATA_DIR", str(tmp_path))
+    assert data_dir() == tmp_path
+    monkeypatch.setenv("LIANFANG_DATA_DIR", str(tmp_path / "absent"))
+    with pytest.raises(InputError):
+        data_dir()

@@ -1,0 +1,102 @@
+"""The sample library: every rule's examples fire it, its counter-examples do not."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from lianfang.detect.canonical import fold_for_detection
+from lianfang.detect.rules import Rule, default_rules, load_rules, match
+from lianfang.errors import InputError
+from lianfang.taxonomy import Category, Stage
+from lianfang.text.normalize import normalize
+
+RULES = default_rules().rules
+
+
+def _ids(text: str) -> list[str]:
+    return [hit.rule_id for hit in match(normalize(text).text)]
+
+
+def test_library_covers_every_category_and_stage() -> None:
+    categories = {rule.category for rule in RULES}
+    assert categories == set(Category) - {Category.BENIGN}
+    assert {rule.stage for rule in RULES if rule.stage} == set(Stage)
+    assert len(RULES) >= 30
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.id)
+def test_examples_fire(rule: Rule) -> None:
+    for example in rule.examples:
+        assert rule.id in _ids(example), example
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.id)
+def test_counter_examples_do_not_fire(rule: Rule) -> None:
+    for example in rule.counter_examples:
+        assert rule.id not in _ids(example), example
+
+
+def test_obfuscated_keywords_still_fire() -> None:
+    # Traditional script, full-width letters, zero-width and symbol noise, variant spellings.
+    assert "gambling.games" in _ids("線上菠\u200b菜，百*家*樂")
+    assert "illicit_ad.video_posting" in _ids("ＤＹ代·发作品")
+    assert "porn.content_sale" in _ids("涩情视频")
+
+
+def test_hits_are_sorted_strongest_first_and_explain_themselves() -> None:
+    hits = match(normalize("收银行卡四件套，高价收U，跑分平台").text)
+    assert [h.weight for h in hits] == sorted((h.weight for h in hits), reverse=True)
+    assert all(h.evidence for h in hits)
+    assert {"pii.four_piece_set", "payment.score_running"} <= {h.rule_id for h in hits}
+
+
+def test_everyday_text_fires_nothing() -> None:
+    assert _ids("今天下午去图书馆还书，顺便买杯咖啡") == []
+    assert _ids("") == []
+
+
+def _write(tmp_path: Path, body: str) -> Path:
+    path = tmp_path / "r.yaml"
+    path.write_text(body, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("rules: [{id: a, category: nope, weight: 1, patterns: [x], examples: [x]}]", "nope"),
+        ("rules: [{id: a, category: porn, weight: 2, patterns: [x], examples: [x]}]", "weight"),
+        ("rules: [{id: a, category: porn, weight: 1, regex: ['('], examples: [x]}]", "regex"),
+        ("rules: [{id: a, category: porn, weight: 1, examples: [x]}]", "patterns"),
+        ("rules: [{id: a, category: porn, weight: 1, patterns: [x]}]", "examples"),
+        (
+            "rules: [{id: a, category: porn, subtype: brushing, weight: 1, patterns: [x], examples: [x]}]",
+            "subtype",
+        ),
+        ("rules: [{id: a, category: porn, weight: 1, patterns: [x], examples: [x], typo: 1}]", "typo"),
+        ("rules: {", "YAML"),
+        ("- just a list", "rules"),
+    ],
+)
+def test_malformed_rule_files_raise_clear_errors(tmp_path: Path, body: str, message: str) -> None:
+    with pytest.raises(InputError, match=message):
+        load_rules([_write(tmp_path, body)])
+
+
+def test_duplicate_ids_are_rejected(tmp_path: Path) -> None:
+    rule = "{id: a, category: porn, weight: 1, patterns: [x], examples: [x]}"
+    with pytest.raises(InputError, match="duplicate"):
+        load_rules([_write(tmp_path, f"rules: [{rule}, {rule}]")])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=60))
+def test_match_and_fold_never_raise_and_fold_is_idempotent(text: str) -> None:
+    folded = fold_for_detection(normalize(text).text)
+    assert fold_for_detection(folded) == folded
+    for hit in match(folded):
+        assert 0 < hit.weight <= 1

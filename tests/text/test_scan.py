@@ -1,0 +1,163 @@
+"""`finditer_from` and the fast gates must find exactly what the plain patterns find."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from lianfang.indicators import finance, identity, im, net, phone
+from lianfang.text import normalize as norm_module
+from lianfang.text.scan import finditer_from, finditer_near
+
+# Text biased towards what the patterns care about: cue words, digits, dots, blanks, links.
+_PIECES = st.sampled_from([
+    "微信", "薇信", "vx", "wx", "V", "v:", "加", "我", "QQ", "qq", "Q", "企鹅", "🐧", "telegram", "TG", "tg",
+    "飞机", "电报", "纸飞机", "✈", "t.me/", "https://", "http://", "www.", "WWW.", "h", "w", "t", "T",
+    "点", "點", "。", "[.]", "(.)", "{dot}", " dot ", " DOT ", "【点】", ".", " . ", ". ", " ", "\n",
+    "\u3000",
+    "com", "top", "cc", "abc", "a1", "_", "-", "@", "0x", "1", "13800138000", "0571-", "88880123", "一",
+    "二三四五", "6222021234567890123", "110101199003071234", "TJ3uXxZ1234567890abcdefghijkmnopqr",
+    "庄家", "中文", "的", "12345678", "号", ":", "：", "是", "号码",
+])
+# Mostly pieces (so cues meet numbers and handles), sometimes any character at all.
+TEXT = st.lists(st.one_of(_PIECES, _PIECES, _PIECES, st.characters()), max_size=30).map("".join)
+
+_ANCHORED: list[tuple[str, re.Pattern[str], re.Pattern[str], int]] = [
+    ("cues", norm_module._CUE_RE, norm_module._CUE_FIRST, 0),
+    ("defang", norm_module._DEFANG, norm_module._DEFANG_AT, 1),
+    ("spaced dot", norm_module._SPACED_DOT, norm_module._SPACED_DOT_AT, 1),
+    ("qq", im._QQ, im._QQ_FIRST, 0),
+    ("wechat", im._WECHAT, im._WECHAT_FIRST, 0),
+    ("telegram cue", im._TELEGRAM_CUE, im._TELEGRAM_FIRST, 0),
+    ("telegram link", im.TELEGRAM_LINK, im._LINK_FIRST, 0),
+]
+# (name, fast scan, slow pattern): a match of the slow pattern implies a hit of the fast one.
+_GATES: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
+    ("card", finance._LONG_DIGITS, finance._CARD),
+    ("trc20", finance._TRC20_CORE, finance._TRC20),
+    ("id", identity._ID_CORE, identity._ID),
+    ("digit run", norm_module._DIGIT_LINK, norm_module._DIGIT_RUN),
+    ("idn", net._IDN_CORE, net._IDN),
+    ("dotted run", norm_module._DOTTED_GATE, norm_module._DOTTED_RUN),
+]
+
+
+def _spans(matches: object) -> list[tuple[int, int]]:
+    return [m.span() for m in matches]  # type: ignore[attr-defined]
+
+
+# One line per way a match can begin, so that a `first` class missing a character fails here.
+_KNOWN = [
+    "加微信: abc123 QQ 12345678 tg @some_user t.me/abcdef 点 abc点com a. com 微 信 vx wx_1",
+    "+我vxabc1234 加wxabc_1234 加Vqian233126y 卫星 abc123x 围信 abc123x 威 abcdef1 薇 abcdef1 葳: abcdef1",
+    "v ks-152319 V:abc123 微信号 wx_abcdef",
+    "abc dot com abc DOT com a1 dot com x[.]com y(.)com z{dot}com w【点】com q [点] com abc。com 4点cn",
+    "企鹅 12345678 q 12345678 Q:12345678 qq 123456789 12345678 QQ",
+    "电报 @abcdefg 飞机 abcdef_1 Telegram: abcde_f TELEGRAM abcdefg telegram:abcdefg TG: abcdefg Tg abcdefg",
+    "T.me/abcdef WWW.t.me/abcdef HTTPS://t.me/abcde http://telegram.me/abcdef www.telegram.dog/abcdef",
+    "扣扣 12345678 抠抠 叩叩 寇寇 🐧 纸飞机 小飞机 ✈ 🛩 Weixin WeChat V信 微❤ 溦信 wechat",
+    "268883. com 17wcg  .top 9x\u3000. cn",
+    "a.1b.2c.com " + "a" * 63 + ".1" + "b" * 62 + ".com https://a.cn/x HTTP://b.cn WwW.c.cn ftp://d.cn/y",
+    "xhttps://a.com http://t.cn/xhttp://a.cn/y abcdefghijklmnop://q.cn a.b@c.com /x.com _y.com",
+    "tz.abc.com/app",
+    "+86 (0571) 88880123 0086-13800138000 +8613800138000 86 13800138000 (010)12345678 0571-8888012 2222222",
+    "008613800138000 +86 0571 88880123 21 3 +86-571-88880123 (0571)-88880123 086 13800138000x 913800138000",
+]
+# (name, pattern, anchor, reach, first) for finditer_near.
+_NEAR: list[tuple[str, re.Pattern[str], re.Pattern[str], int, re.Pattern[str] | None]] = [
+    ("url", net._URL, net._URL_ANCHOR, net._URL_REACH, None),
+    ("bare host", net._BARE, net._HOST_DOT, net._BARE_REACH, net._BARE_FIRST),
+    ("mobile", phone._MOBILE, phone._MOBILE_CORE, phone._MOBILE_REACH, phone._MOBILE_FIRST),
+    ("landline", phone._LANDLINE, phone._SUBSCRIBER_CORE, phone._LANDLINE_REACH, phone._LANDLINE_FIRST),
+]
+
+
+@pytest.mark.parametrize(("name", "pattern", "first", "skip"), _ANCHORED, ids=[a[0] for a in _ANCHORED])
+def test_anchored_scan_on_known_cases(name: str, pattern: re.Pattern[str], first: re.Pattern[str],
+                                      skip: int) -> None:
+    found = 0
+    for text in _KNOWN:
+        plain = _spans(pattern.finditer(text))
+        assert _spans(finditer_from(pattern, first, text, skip)) == plain, text
+        found += len(plain)
+    assert found >= 3  # the cases exercise the pattern
+
+
+@settings(max_examples=400, deadline=None)
+@given(TEXT)
+def test_anchored_scans_equal_plain_finditer(text: str) -> None:
+    for _name, pattern, first, skip in _ANCHORED:
+        assert _spans(finditer_from(pattern, first, text, skip)) == _spans(pattern.finditer(text))
+
+
+@pytest.mark.parametrize(("name", "pattern", "anchor", "reach", "first"), _NEAR, ids=[a[0] for a in _NEAR])
+def test_near_scan_on_known_cases(name: str, pattern: re.Pattern[str], anchor: re.Pattern[str], reach: int,
+                                  first: re.Pattern[str] | None) -> None:
+    found = 0
+    for text in _KNOWN:
+        plain = _spans(pattern.finditer(text))
+        assert _spans(finditer_near(pattern, anchor, text, reach, first)) == plain, text
+        found += len(plain)
+    assert found >= 3
+
+
+@settings(max_examples=400, deadline=None)
+@given(TEXT)
+def test_near_scans_equal_plain_finditer(text: str) -> None:
+    for _name, pattern, anchor, reach, first in _NEAR:
+        assert _spans(finditer_near(pattern, anchor, text, reach, first)) == _spans(pattern.finditer(text))
+
+
+@settings(max_examples=400, deadline=None)
+@given(TEXT)
+def test_numeral_gate_never_hides_a_change(text: str) -> None:
+    gate_open = (norm_module._CN_LINK_RIGHT.search(text) is not None
+                 or norm_module._CN_LINK_LEFT_REVERSED.search(text[::-1]) is not None)
+    if not gate_open:
+        assert norm_module._CN_RUN.sub(norm_module._cn_run_digits, text) == text
+
+
+def test_numeral_gate_opens_for_numbers_in_numerals() -> None:
+    for text in ("幺三八零零幺三八零零零", "138零零138000", "一二三四五", "12345五"):
+        assert norm_module._CN_RUN.sub(norm_module._cn_run_digits, text) != text
+        assert (norm_module._CN_LINK_RIGHT.search(text) is not None
+                or norm_module._CN_LINK_LEFT_REVERSED.search(text[::-1]) is not None)
+
+
+@settings(max_examples=400, deadline=None)
+@given(TEXT)
+def test_gates_never_hide_a_match(text: str) -> None:
+    for name, gate, pattern in _GATES:
+        if pattern.search(text) is not None:
+            assert gate.search(text) is not None, name
+
+
+def test_finditer_from_sees_text_before_the_candidate() -> None:
+    # The look-behind must see the character before the candidate, as finditer does.
+    pattern = re.compile(r"(?<![0-9])1[0-9]")
+    assert _spans(finditer_from(pattern, re.compile("1"), "21 13 912")) == [(3, 5)]
+
+
+def test_sparse_offset_map_after_many_edits() -> None:
+    raw = "ａ\u200bｂ " + "１ ３ ８ ０ ０ １ ３ ８ ０ ０ ０" + " 加薇信 x点com ㈠ 完" * 3
+    norm = norm_module.normalize(raw)
+    for i in range(len(norm.text)):
+        start, end = norm.original_span(i, i + 1)
+        assert 0 <= start < end <= len(raw)
+    at = norm.text.index("13800138000")
+    assert raw[slice(*norm.original_span(at, at + 11))] == "１ ３ ８ ０ ０ １ ３ ８ ０ ０ ０"
+
+
+@pytest.mark.parametrize(
+    "unit", ["tw 微信:abc123 ", "www.a.cn t.me/abcdef ", "2222 0571-88880123 ", "a点com QQ 12345678 "]
+)
+def test_dense_candidates_hand_over_to_sre_with_the_same_matches(unit: str) -> None:
+    # Hundreds of candidates close together: the scans switch to pattern.finditer midway.
+    text = unit * 400
+    for _name, pattern, first, skip in _ANCHORED:
+        assert _spans(finditer_from(pattern, first, text, skip)) == _spans(pattern.finditer(text))
+    for _name, pattern, anchor, reach, lead in _NEAR:
+        assert _spans(finditer_near(pattern, anchor, text, reach, lead)) == _spans(pattern.finditer(text))
