@@ -554,25 +554,7 @@ def parse_page(
     visible = body_text
     for chunk in hidden_chunks:
         visible = visible.replace(chunk, " ", 1)
-    page = Page(
-        html,
-        url,
-        site,
-        tree,
-        marks,
-        reveal,
-        tuple(scripts),
-        written,
-        written_tree,
-        title,
-        meta,
-        body_text,
-        visible,
-        rendered,
-        images or {},
-        tuple(collected),
-        memo=page.memo,
-    )
+    page = replace(page, visible_text=visible)
     return replace(page, qr_codes=_decode_images(page))
 
 
