@@ -50,8 +50,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # web inspection and tracing (issue 4)
     "web_page": ("页面：{source}（编码 {charset}）", "page: {source} (charset {charset})"),
     "web_redirects": ("HTTP 跳转：{chain}", "HTTP redirects: {chain}"),
-    "web_no_inspect": ("静态检测模块不可用，仅显示渲染结果",
-                       "static inspection unavailable; showing the render only"),
     "web_verdict": ("结论：{verdict}", "verdict: {verdict}"),
     "web_findings": ("发现 {count} 项", "{count} findings"),
     "web_col_kind": ("类型", "kind"),

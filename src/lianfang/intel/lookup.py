@@ -38,8 +38,9 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import DateTime, select, type_coerce
 
 from lianfang.store.access import Tlp
+from lianfang.store.allowlist import match_forms
 from lianfang.store.confidence import confidence
-from lianfang.store.db import Database
+from lianfang.store.db import Database, in_chunks
 from lianfang.store.indicators import BENIGN, IndicatorSummary
 from lianfang.store.models import (
     AllowlistEntry,
@@ -129,17 +130,11 @@ def _merge(a: Hit | None, b: Hit) -> Hit:
 
 
 def _forms(key: str) -> list[str]:
-    """Allow-list keys that would cover `key` (mirrors `store.allowlist` matching rules)."""
+    """Allow-list keys that would cover `key`, by `store.allowlist.match_forms` (HMAC values: "h:…")."""
+    if not key.startswith(_MULTI_FORM):
+        return [key]
     kind, _, value = key.partition(":")
-    if kind == "domain":
-        parts = value.split(".")
-        return [f"domain:{'.'.join(parts[i:])}" for i in range(len(parts) - 1)] or [key]
-    if kind == "phone" and not value.startswith("h:"):
-        forms = {value, value.lstrip("+")}
-        if value.startswith("+86"):
-            forms.add(value[3:])
-        return [f"phone:{f}" for f in forms]
-    return [key]
+    return [f"{kind}:{form}" for form in match_forms(kind, value, value.startswith("h:"))]
 
 
 class LookupIndex:
@@ -356,11 +351,15 @@ class LookupIndex:
         with self._lock:
             return self._refresh(db)
 
+    @property
+    def stale(self) -> bool:
+        """True when the last refresh is older than `max_staleness_s` (cheap: no lock, no I/O)."""
+        return time.monotonic() - self._last_refresh >= self.max_staleness_s
+
     def maybe_refresh(self) -> None:
-        """Refresh the bound database when the last refresh is older than `max_staleness_s`."""
-        due = time.monotonic() - self._last_refresh >= self.max_staleness_s
+        """Refresh the bound database when the index is `stale`."""
         # Readers never queue behind a refresh another thread is already doing.
-        if self.db is not None and due and self._lock.acquire(blocking=False):
+        if self.db is not None and self.stale and self._lock.acquire(blocking=False):
             try:
                 self._refresh(self.db)
             finally:
@@ -393,7 +392,7 @@ class LookupIndex:
             for gap in [g for g, since in self._gaps.items() if now - since > GAP_GRACE_S]:
                 del self._gaps[gap]  # rolled back or deleted: that id will never show up
             queries = [base.where(Sighting.id > self.watermark)]
-            queries += [base.where(Sighting.id.in_(chunk)) for chunk in _chunks(sorted(self._gaps), 5000)]
+            queries += [base.where(Sighting.id.in_(chunk)) for chunk in in_chunks(sorted(self._gaps), 5000)]
             shares: dict[int, frozenset[int]] = {}
             for query in queries:
                 # Streamed in id order and applied part by part: memory stays bounded while a
@@ -401,7 +400,7 @@ class LookupIndex:
                 result = conn.execution_options(yield_per=REFRESH_BATCH).execute(query)
                 for part in result.partitions():
                     amber = sorted({row[5] for row in part if row[7] == AMBER} - shares.keys())
-                    for chunk in _chunks(amber, 5000):
+                    for chunk in in_chunks(amber, 5000):
                         found: dict[int, set[int]] = {report_id: set() for report_id in chunk}
                         for report_id, org_id in conn.execute(
                             select(ReportShare.report_id, ReportShare.org_id)
@@ -433,11 +432,6 @@ class LookupIndex:
         if self._gaps:
             for sid in ids:
                 self._gaps.pop(sid, None)
-
-
-def _chunks(items: Sequence[int], size: int) -> Iterable[Sequence[int]]:
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
 
 
 def build_index(db: Database, *, max_staleness_s: float = 1.0) -> LookupIndex:

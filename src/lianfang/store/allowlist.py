@@ -35,18 +35,21 @@ class AllowlistItem:
     note: str
 
 
-def _match_forms(value: StoredValue) -> list[str]:
-    """Stored strings an allow-list entry may hold that would cover `value`."""
-    v = value.value
-    if value.type is IndicatorType.DOMAIN:
-        parts = v.split(".")
-        return [".".join(parts[i:]) for i in range(len(parts) - 1)] or [v]
-    if value.type is IndicatorType.PHONE and not value.personal:
-        forms = {v, v.lstrip("+")}
-        if v.startswith("+86"):
-            forms.add(v[3:])
+def match_forms(kind: str, value: str, personal: bool) -> list[str]:
+    """Stored values an allow-list entry of type `kind` may hold that would cover `value`.
+
+    The matching rules of the module docstring, in one place: the database check here and the
+    in-memory index (`intel.lookup`) both call it. `personal` values (keyed HMACs) match exactly.
+    """
+    if kind == IndicatorType.DOMAIN.value:
+        parts = value.split(".")
+        return [".".join(parts[i:]) for i in range(len(parts) - 1)] or [value]
+    if kind == IndicatorType.PHONE.value and not personal:
+        forms = {value, value.lstrip("+")}
+        if value.startswith("+86"):
+            forms.add(value[3:])
         return sorted(forms)
-    return [v]
+    return [value]
 
 
 def load_warninglists(session: Session, path: Path = WARNINGLISTS) -> int:
@@ -82,7 +85,7 @@ def allowlisted(session: Session, org_id: int | None, values: Iterable[StoredVal
     """Keys ("type:value") of `values` that a global entry or an entry of `org_id` covers."""
     wanted: dict[tuple[str, str], list[str]] = {}
     for value in values:
-        for form in _match_forms(value):
+        for form in match_forms(value.type.value, value.value, value.personal):
             wanted.setdefault((value.type.value, form), []).append(value.key)
     if not wanted:
         return set()

@@ -11,9 +11,10 @@ failing with "database is locked" when a read snapshot tries to upgrade.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from alembic import command
 from alembic.config import Config
@@ -24,6 +25,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from lianfang.config import Settings
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+# Items per `IN (...)` list: older SQLite builds refuse more than 999 bound parameters a statement.
+IN_CHUNK = 900
+_T = TypeVar("_T")
 
 _SQLITE_PRAGMAS = (
     "PRAGMA journal_mode=WAL",
@@ -55,6 +59,12 @@ class Database:
         self.engine.dispose()
         if self.write_engine is not self.engine:
             self.write_engine.dispose()
+
+
+def in_chunks(items: Sequence[_T], size: int = IN_CHUNK) -> Iterator[Sequence[_T]]:
+    """Consecutive slices of `items` of at most `size` (for `IN` lists any backend accepts)."""
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
 def _sqlite_engine(url: str, *, immediate: bool, **kwargs: Any) -> Engine:

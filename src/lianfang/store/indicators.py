@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from lianfang.store.access import visible_reports
 from lianfang.store.allowlist import allowlisted
 from lianfang.store.confidence import confidence
+from lianfang.store.db import in_chunks
 from lianfang.store.models import ClassificationRow, IndicatorRow, Organisation, Report, Sighting, utcnow
 from lianfang.store.values import SUBJECT, StoredValue
 
@@ -55,11 +56,9 @@ def _ids(session: Session, values: list[StoredValue]) -> dict[str, int]:
     wanted = {(v.type.value, v.value): v.key for v in values}
     found: dict[str, int] = {}
     forms = sorted({v.value for v in values})
-    for i in range(0, len(forms), 900):
+    for part in in_chunks(forms):
         for iid, type_, value in session.execute(
-            select(IndicatorRow.id, IndicatorRow.type, IndicatorRow.value).where(
-                IndicatorRow.value.in_(forms[i : i + 900])
-            )
+            select(IndicatorRow.id, IndicatorRow.type, IndicatorRow.value).where(IndicatorRow.value.in_(part))
         ):
             key = wanted.get((type_, value))
             if key is not None:
@@ -81,7 +80,7 @@ def summarize(
     # (indicator, label, org) groups; folded in Python because distinct orgs cannot be summed over labels.
     agg: dict[str, _Agg] = {}
     id_list = sorted(by_id)
-    for i in range(0, len(id_list), 900):
+    for part in in_chunks(id_list):
         rows = session.execute(
             select(
                 Sighting.indicator_id,
@@ -95,7 +94,7 @@ def summarize(
             .join(Report, Report.id == Sighting.report_id)
             .outerjoin(ClassificationRow, ClassificationRow.report_id == Report.id)
             .where(
-                Sighting.indicator_id.in_(id_list[i : i + 900]),
+                Sighting.indicator_id.in_(part),
                 Sighting.role == SUBJECT,
                 visible_reports(org_id),
             )

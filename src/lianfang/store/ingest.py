@@ -32,7 +32,7 @@ from lianfang.pipeline_pool import PipelinePool
 from lianfang.store import audit
 from lianfang.store.access import Tlp
 from lianfang.store.accounts import org_ids
-from lianfang.store.db import Database
+from lianfang.store.db import Database, in_chunks
 from lianfang.store.models import (
     ClassificationRow,
     IndicatorRow,
@@ -210,7 +210,7 @@ class Ingestor:
     def _existing(self, session: Session, org_id: int, hashes: Iterable[str]) -> dict[str, int]:
         """content hash -> report id of the reports `org_id` already stored with those hashes."""
         existing: dict[str, int] = {}
-        for part in _chunks(sorted(set(hashes)), 900):
+        for part in in_chunks(sorted(set(hashes))):
             rows = session.execute(
                 select(Report.content_hash, Report.id).where(
                     Report.org_id == org_id, Report.content_hash.in_(part)
@@ -357,7 +357,7 @@ class Ingestor:
         ]
         session.execute(_insert_ignore(session, IndicatorRow), rows)
         ids: dict[tuple[str, str], int] = {}
-        for part in _chunks(sorted({form for _, form in distinct}), 900):
+        for part in in_chunks(sorted({form for _, form in distinct})):
             for iid, type_, form in session.execute(
                 select(IndicatorRow.id, IndicatorRow.type, IndicatorRow.value).where(
                     IndicatorRow.value.in_(part)
@@ -444,11 +444,6 @@ def _insert_rows(session: Session, model: type[Any], rows: list[dict[str, Any]])
 def _table(model: type[Any]) -> Table:
     table: Table = model.__table__
     return table
-
-
-def _chunks(items: list[str], size: int) -> Iterable[list[str]]:
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
 
 
 def parse_line(raw: bytes, line_no: int) -> Submission:

@@ -20,6 +20,7 @@ from lianfang.errors import InputError
 from lianfang.intel.geo import province_of_phone
 from lianfang.store.access import visible_reports
 from lianfang.store.allowlist import allowlisted
+from lianfang.store.db import in_chunks
 from lianfang.store.models import (
     AllowlistEntry,
     ClassificationRow,
@@ -388,10 +389,10 @@ def report_spans(session: Session, org_id: int | None, report_id: int) -> list[S
 # --------------------------------------------------------------------------- indicators
 def _indicators_by_id(session: Session, ids: Sequence[int]) -> dict[int, StoredIndicator]:
     out: dict[int, StoredIndicator] = {}
-    for i in range(0, len(ids), 900):
+    for part in in_chunks(ids):
         for row in session.execute(
             select(IndicatorRow.id, IndicatorRow.type, IndicatorRow.value, IndicatorRow.display,
-                   IndicatorRow.personal).where(IndicatorRow.id.in_(ids[i : i + 900]))
+                   IndicatorRow.personal).where(IndicatorRow.id.in_(part))
         ):
             out[row[0]] = StoredIndicator(*row)
     return out
@@ -422,11 +423,11 @@ def displays(session: Session, keys: Iterable[str]) -> dict[str, StoredIndicator
     out: dict[str, StoredIndicator] = {}
     for kind, values in wanted.items():
         ordered = sorted(values)
-        for i in range(0, len(ordered), 900):
+        for part in in_chunks(ordered):
             for row in session.execute(
                 select(IndicatorRow.id, IndicatorRow.type, IndicatorRow.value, IndicatorRow.display,
                        IndicatorRow.personal)
-                .where(IndicatorRow.type == kind, IndicatorRow.value.in_(ordered[i : i + 900]))
+                .where(IndicatorRow.type == kind, IndicatorRow.value.in_(part))
             ):
                 ind = StoredIndicator(*row)
                 out[ind.key] = ind
@@ -455,12 +456,12 @@ def report_labels(
 ) -> dict[int, tuple[str, str]]:
     """(organisation name, label) of each visible report among `report_ids`."""
     out: dict[int, tuple[str, str]] = {}
-    for i in range(0, len(report_ids), 900):
+    for part in in_chunks(report_ids):
         for rid, org, label in session.execute(
             select(Report.id, Organisation.name, ClassificationRow.label)
             .join(Organisation, Organisation.id == Report.org_id)
             .outerjoin(ClassificationRow, ClassificationRow.report_id == Report.id)
-            .where(Report.id.in_(report_ids[i : i + 900]), visible_reports(org_id))
+            .where(Report.id.in_(part), visible_reports(org_id))
         ):
             out[int(rid)] = (org, label or UNCLASSIFIED)
     return out

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
@@ -21,11 +19,8 @@ def _cut(text: object) -> str:
     return escape(value if len(value) <= _MAX_CELL else value[: _MAX_CELL - 1] + "…")
 
 
-def _kind_name(kind: Any, lang: str) -> str:
-    try:
-        zh, en = FINDING_NAMES[FindingKind(str(getattr(kind, "value", kind)))]
-    except (ValueError, KeyError):
-        return str(kind)
+def _kind_name(kind: FindingKind, lang: str) -> str:
+    zh, en = FINDING_NAMES[kind]
     return en if lang == "en" else zh
 
 
@@ -36,30 +31,22 @@ def print_inspection(outcome: InspectOutcome, console: Console) -> None:
     console.print(t("web_page", source=escape(page.source), charset=page.charset))
     if page.redirects:
         console.print(t("web_redirects", chain=escape(" → ".join(page.redirects))))
-    inspection = outcome.inspection
-    if inspection is None:
-        console.print(f"[yellow]{t('web_no_inspect')}[/yellow]")
-    else:
-        verdict = getattr(inspection, "verdict", None)
-        if verdict is not None:
-            label = getattr(verdict, "label", verdict)
-            score = getattr(verdict, "score", None)
-            shown = f"{label} ({score:.2f})" if isinstance(score, float) else str(label)
-            console.print(t("web_verdict", verdict=escape(shown)))
-        findings = tuple(getattr(inspection, "findings", ()))
-        console.print(t("web_findings", count=len(findings)))
-        if findings:
-            table = Table(show_lines=False)
-            for key in ("web_col_kind", "web_col_target", "web_col_evidence", "web_col_detail"):
-                table.add_column(t(key))
-            for finding in findings:
-                table.add_row(
-                    _kind_name(getattr(finding, "kind", ""), lang),
-                    _cut(getattr(finding, "target", "") or ""),
-                    _cut(getattr(finding, "evidence", "")),
-                    _cut(getattr(finding, "detail", "")),
-                )
-            console.print(table)
+    verdict = outcome.inspection.verdict
+    console.print(t("web_verdict", verdict=escape(f"{verdict.label} ({verdict.score:.2f})")))
+    findings = outcome.inspection.findings
+    console.print(t("web_findings", count=len(findings)))
+    if findings:
+        table = Table(show_lines=False)
+        for key in ("web_col_kind", "web_col_target", "web_col_evidence", "web_col_detail"):
+            table.add_column(t(key))
+        for finding in findings:
+            table.add_row(
+                _kind_name(finding.kind, lang),
+                _cut(finding.target or ""),
+                _cut(finding.evidence),
+                _cut(finding.detail),
+            )
+        console.print(table)
     rendered = outcome.rendered
     if rendered is not None:
         if rendered.final_url:

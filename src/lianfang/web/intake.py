@@ -19,6 +19,7 @@ from selectolax.lexbor import LexborHTMLParser
 from lianfang.config import Settings
 from lianfang.errors import FetchBlocked, InputError
 from lianfang.web.fetch import DEFAULT_MAX_BYTES, IMAGE_TYPES, PAGE_TYPES, Fetcher, decode_body
+from lianfang.web.inspect import Inspection, inspect_page
 from lianfang.web.render import RenderedPage, render
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
@@ -39,10 +40,10 @@ class LoadedPage:
 
 @dataclass(frozen=True, slots=True)
 class InspectOutcome:
-    """A loaded page, its inspection (None when web.inspect is unavailable) and the render."""
+    """A loaded page, its inspection and the render (None unless asked for)."""
 
     page: LoadedPage
-    inspection: Any
+    inspection: Inspection
     rendered: RenderedPage | None
 
 
@@ -168,11 +169,7 @@ def linked_resources(
     return scripts, images
 
 
-def _inspect(page: LoadedPage, rendered: RenderedPage | None, fetcher: Fetcher) -> Any:
-    try:
-        from lianfang.web.inspect import inspect_page
-    except ImportError:  # the static checks are a separate module; without it we report the render only
-        return None
+def _inspect(page: LoadedPage, rendered: RenderedPage | None, fetcher: Fetcher) -> Inspection:
     scripts, images = linked_resources(page, fetcher)
     return inspect_page(
         page.html, url=page.final_url or page.url, rendered=rendered, linked_scripts=scripts, images=images

@@ -32,22 +32,6 @@ _TRIGGER = re.compile(
     r"location|open\s*\(|\.write|eval|unescape|atob|fromCharCode|decodeURI|referrer|userAgent|innerHTML"
     r"|\.title|Function|setTimeout|setInterval|\\x|\\u"
 )
-SEARCH_ENGINES = (
-    "baidu",
-    "sogou",
-    "so.com",
-    "sm.cn",
-    "google",
-    "bing",
-    "360",
-    "soso",
-    "youdao",
-    "yahoo",
-    "haosou",
-    "yandex",
-    "toutiao",
-    "shenma",
-)
 SPIDERS = (
     "spider",
     "bot",

@@ -10,15 +10,14 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
 import numpy as np
-import tldextract
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from lianfang.detect.classification import Classification
+from lianfang.indicators.net import registrable_domain as indicator_domain
 from lianfang.web.js import ScriptReport, WrittenHtml, analyse_script
 from lianfang.web.lexicon import has_terms
 from lianfang.web.qr import data_uri_bytes, decode_qr
@@ -72,8 +71,6 @@ _INTERACTIVE_WORDS = (
     "expand",
 )
 
-_EXTRACT = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
-
 
 @dataclass(frozen=True, slots=True)
 class PageScript:
@@ -123,14 +120,10 @@ class Page:
     memo: dict[int, tuple[tuple[str, ...], str | None, str | None]] = field(default_factory=dict)
 
 
-@lru_cache(maxsize=4096)
 def registrable_domain(host: str) -> str:
     """Return the registrable domain of `host` ("www.a.gov.cn" -> "a.gov.cn"); IPs are returned as is."""
-    host = host.lower().strip(".")
-    parts = _EXTRACT(host)
-    if parts.domain and parts.suffix:
-        return f"{parts.domain}.{parts.suffix}"
-    return host
+    # Unlike the indicator's domain, a page's site must always have a name to compare against.
+    return indicator_domain(host) or host.lower().strip(".")
 
 
 def host_of(url: str) -> str | None:

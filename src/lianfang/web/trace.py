@@ -13,16 +13,14 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 from urllib.parse import urldefrag, urljoin, urlsplit
 
-import tldextract
 from selectolax.lexbor import LexborHTMLParser
 
 from lianfang.errors import FetchBlocked, InputError
+from lianfang.indicators.net import registrable_domain as indicator_domain
 from lianfang.web.fetch import PAGE_TYPES, Fetcher
 
-_EXTRACT = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
 _REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
 _EVIDENCE_CHARS = 240
 # (selector, attribute, how) for every element that makes the browser load or go to a URL.
@@ -65,8 +63,7 @@ class TraceReport:
 def registrable_domain(host: str) -> str:
     """Registrable domain of `host` (lowercase, no trailing dot); an IP or bare name as is."""
     host = host.strip().lower().rstrip(".")
-    extracted = _EXTRACT(host)
-    return extracted.top_domain_under_public_suffix or host
+    return indicator_domain(host) or host
 
 
 def load_bad_domains(lines: Iterable[str]) -> frozenset[str]:
@@ -173,7 +170,7 @@ def page_targets(html: str, page_url: str) -> Iterator[tuple[str, str, str]]:
     """Yield (absolute URL, how, evidence) for every URL a page links, frames, loads or redirects to.
 
     Uses selectolax for elements and the meta refresh, and web.inspect's findings (JS
-    redirects, script-written and hidden links) when that module is present.
+    redirects, script-written and hidden links).
     """
     tree = LexborHTMLParser(html)
     base = page_url
@@ -207,16 +204,15 @@ def _refresh_target(content: str) -> str | None:
 
 
 def _inspect_targets(html: str, page_url: str) -> Iterator[tuple[str, str, str]]:
-    try:
-        from lianfang.web.inspect import inspect_page
-    except ImportError:  # static inspection not installed in this build: element links only
-        return
-    inspection: Any = inspect_page(html, url=page_url)
-    for finding in getattr(inspection, "findings", ()):
-        target = getattr(finding, "target", None)
-        if target:
-            kind = str(getattr(finding, "kind", "inspect"))
-            yield urljoin(page_url, target), kind, _snippet(str(getattr(finding, "evidence", "")))
+    # Imported here: inspection pulls in the detector and the JS parser, which loading the
+    # crawler (and its bad-domain list helpers) does not need.
+    from lianfang.web.inspect import inspect_page
+
+    # Only findings that name a target matter here; the text detector and indicator extraction
+    # feed neither (illicit_content has no target) and cost more than the checks on big pages.
+    for finding in inspect_page(html, url=page_url, indicators=False, classify=False).findings:
+        if finding.target:
+            yield urljoin(page_url, finding.target), str(finding.kind), _snippet(finding.evidence)
 
 
 def _snippet(text: str) -> str:

@@ -8,7 +8,6 @@ pre-serialised bytes whose shape is `LookupResponse`. The OpenAPI document still
 
 from __future__ import annotations
 
-import time
 from datetime import datetime
 from typing import Any
 
@@ -33,10 +32,9 @@ router = APIRouter(tags=["indicators"])
 
 async def fresh_index(p: Platform) -> None:
     """Let the index catch up with other processes' commits when it is older than its staleness bound."""
-    index = p.index
     # Checked here so the common case stays on the event loop (no thread hop per request).
-    if time.monotonic() - index._last_refresh >= index.max_staleness_s:
-        await run_in_threadpool(index.maybe_refresh)
+    if p.index.stale:
+        await run_in_threadpool(p.index.maybe_refresh)
 
 
 @router.get("/indicators/{type}/{value}", response_model=IndicatorDetail)
