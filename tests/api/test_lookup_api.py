@@ -126,7 +126,7 @@ def test_the_dashboard_and_the_api_agree(
     values = ["lucky-bet.top", "win_888888", "nothing.example"]
     over_http = client.post(URL, json={"values": values}, headers=a.headers).json()
     who = Principal(user_id=0, org_id=a.org_id, org_name=a.org, role=Role.ANALYST, key_id="x")
-    direct = asyncio.run(lookup(LookupRequest(values=values), who, app.state.platform))
+    direct, _ = asyncio.run(lookup(LookupRequest(values=values), who, app.state.platform))
     assert direct.model_dump() == over_http
     assert [i["known_bad"] for i in over_http["results"]] == [True, True, False]
     other = client.post(URL, json={"values": values}, headers=members["b"].headers).json()

@@ -32,7 +32,7 @@ from lianfang.api.routers.graph import (
     run_clusters,
     run_expand,
 )
-from lianfang.api.routers.indicators import canonical_values, lookup
+from lianfang.api.routers.indicators import lookup
 from lianfang.api.schemas import LookupRequest
 from lianfang.api.session import SESSION_COOKIE, SESSION_TTL_S, issue_session, session_principal
 from lianfang.api.state import Platform
@@ -548,10 +548,9 @@ async def lookup_page(request: Request) -> Response:
     if not values:
         return _lookup_view(request, who, lang, raw, 422, error=message("lookup_empty", lang))
     try:
-        answer = await lookup(LookupRequest(values=values), who, p)
+        answer, keys = await lookup(LookupRequest(values=values), who, p)
     except LianfangError as exc:
         return _lookup_view(request, who, lang, raw, 422, error=str(exc))
-    keys = canonical_values(p, values, None)
     results: list[dict[str, Any]] = []
     for item, sv in zip(answer.results, keys, strict=True):
         results.append({"input": item.input, "type": item.type, "display": item.value or "",

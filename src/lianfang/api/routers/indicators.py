@@ -73,7 +73,12 @@ async def indicator(type: str, value: str, who: Caller, p: PlatformDep) -> Indic
 
 
 def canonical_values(p: Platform, values: list[str], type_name: str | None) -> list[StoredValue | None]:
-    """Canonicalise and convert each value to its stored form (None: not a recognisable indicator)."""
+    """Canonicalise and convert each value to its stored form (None: not a recognisable indicator).
+
+    Raises InputError (422) over Settings.lookup_max_values values or for an unknown type name.
+    """
+    if len(values) > p.settings.lookup_max_values:
+        raise InputError(f"values: at most {p.settings.lookup_max_values} per request")
     kind = parse_type(type_name) if type_name else None
     out: list[StoredValue | None] = []
     for raw in values:
@@ -82,15 +87,9 @@ def canonical_values(p: Platform, values: list[str], type_name: str | None) -> l
     return out
 
 
-def lookup_items(p: Platform, values: list[str], type_name: str | None, who: Principal,
+def lookup_items(p: Platform, values: list[str], svs: list[StoredValue | None], who: Principal,
                  now: datetime) -> list[dict[str, Any]]:
-    """One `LookupItem`-shaped dict per value, in order, as `who` may see the index now.
-
-    Raises InputError (422) over Settings.lookup_max_values values or for an unknown type name.
-    """
-    if len(values) > p.settings.lookup_max_values:
-        raise InputError(f"values: at most {p.settings.lookup_max_values} per request")
-    svs = canonical_values(p, values, type_name)
+    """One `LookupItem`-shaped dict per value (with `svs` from `canonical_values`), as `who` may see now."""
     index = p.index
     hits = index.check([sv.key if sv else "" for sv in svs], who.org_id)
     unmasked = who.sees_personal_data
@@ -113,14 +112,20 @@ def lookup_items(p: Platform, values: list[str], type_name: str | None, who: Pri
     return items
 
 
-async def lookup(body: LookupRequest, who: Principal, p: Platform) -> LookupResponse:
+async def lookup(
+    body: LookupRequest, who: Principal, p: Platform
+) -> tuple[LookupResponse, list[StoredValue | None]]:
     """Known-bad verdicts for an already validated request, as models (the dashboard's entry point).
 
-    Raises InputError as `lookup_items` does.
+    Also returns each value's stored form (None: not an indicator), so callers need not
+    canonicalise again.
+
+    Raises InputError as `canonical_values` does.
     """
+    svs = canonical_values(p, body.values, body.type)
     await fresh_index(p)
-    items = lookup_items(p, body.values, body.type, who, utcnow())
-    return LookupResponse(results=[LookupItem(**item) for item in items])
+    items = lookup_items(p, body.values, svs, who, utcnow())
+    return LookupResponse(results=[LookupItem(**item) for item in items]), svs
 
 
 def _invalid(field: tuple[str | int, ...], kind: str, message: str) -> RequestValidationError:
@@ -203,6 +208,7 @@ async def lookup_endpoint(request: Request) -> Response:
         return Response(status_code=400)
     values, kind = parse_lookup_body(raw)
     p: Platform = request.app.state.platform
+    svs = canonical_values(p, values, kind)
     await fresh_index(p)
-    items = lookup_items(p, values, kind, who, utcnow())
+    items = lookup_items(p, values, svs, who, utcnow())
     return Response(orjson.dumps({"results": items}), media_type="application/json")
