@@ -7,13 +7,16 @@ Usage: .venv/bin/python benchmarks/lookup_bench.py [--indicators N] [--seconds S
 second organisation, sharing levels CLEAR/GREEN/AMBER/RED mixed), builds the index from it with
 `build_index` (the app-start path) and times `LookupIndex.check` over batches of 10,000 keys,
 half of them stored and half unknown, for an organisation that has AMBER/RED overrides.
-(b) builds the app with `create_app`, adds a constant-JSON hello endpoint twice — `/hello` first
-in the route table (no route matching: the strict baseline) and `/hello-last` appended after our
-routes like any new route — serves it
+(b) builds the app with `create_app`, adds a constant-JSON FastAPI hello endpoint twice — `/hello`
+first in the route table (no route matching: the strict baseline) and `/hello-last` appended
+after our routes like any new route — and the same answer as a plain Starlette route
+(`/hello-starlette`, the route kind /lookup is), serves it
 with uvicorn on 127.0.0.1 (ephemeral port) and drives load from a separate process: `wrk` when
 installed (`apt-get install -y wrk`), else a Python keep-alive client. Endpoints alternate in
-fixed-length rounds so background load on the machine hits all alike. Last line: the ratio
-against the strict baseline.
+fixed-length rounds (ROUNDS of each; the median counts) so background load on the machine hits
+all alike. The lookup probe is one QQ number with its type; a domain without a type (full
+normalisation and type guessing) is measured too. Last line: the ratio against the strict
+baseline.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ import os
 import random
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -33,8 +37,10 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
 from sqlalchemy import insert
+from starlette.routing import Route
 
 from lianfang.config import Settings
 from lianfang.intel.lookup import build_index
@@ -45,6 +51,7 @@ from lianfang.store.models import ClassificationRow, IndicatorRow, Report, Repor
 LEVELS = ("CLEAR", "GREEN", "GREEN", "GREEN", "AMBER", "RED")
 LABELS = ("fraud", "gambling", "porn", "illicit_ad", "benign")
 PER_REPORT = 4
+ROUNDS = 5
 
 
 def indicator_value(i: int) -> tuple[str, str]:
@@ -240,6 +247,12 @@ def bench_app() -> FastAPI:
     app.get("/hello-last")(hello)
     app.get("/hello")(hello)
     app.router.routes.insert(0, app.router.routes.pop())
+
+    # The same answer as a plain Starlette route (the kind /lookup is): no FastAPI machinery at all.
+    async def hello_starlette(request: Request) -> JSONResponse:
+        return JSONResponse({"hello": "world"})
+
+    app.router.routes.insert(1, Route("/hello-starlette", hello_starlette))
     return app
 
 
@@ -251,8 +264,8 @@ SERVER = (
 )
 
 
-def bench_http(settings: Settings, key: str, probe: str, seconds: float) -> dict[str, float]:
-    """Serve bench_app with uvicorn in a subprocess; mean RPS of lookup, hello and hello-last."""
+def bench_http(settings: Settings, key: str, probe: str, domain: str, seconds: float) -> dict[str, float]:
+    """Serve bench_app with uvicorn in a subprocess; median RPS of each load over ROUNDS rounds."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -268,19 +281,25 @@ def bench_http(settings: Settings, key: str, probe: str, seconds: float) -> dict
                     break
             except httpx.HTTPError:
                 time.sleep(0.5)
-        body = json.dumps({"values": [probe], "type": "qq"})
-        drive(port, "/api/v1/lookup", "POST", body, key, 2)  # warm-up: auth cache, code paths
-        drive(port, "/hello", "GET", "", key, 2)
-        results: dict[str, list[float]] = {"lookup": [], "hello": [], "hello-last": []}
-        for _ in range(3):
-            results["hello"].append(drive(port, "/hello", "GET", "", key, seconds))
-            results["lookup"].append(drive(port, "/api/v1/lookup", "POST", body, key, seconds))
-            results["hello-last"].append(drive(port, "/hello-last", "GET", "", key, seconds))
+        loads = {
+            "hello": ("/hello", "GET", ""),
+            "lookup": ("/api/v1/lookup", "POST", json.dumps({"values": [probe], "type": "qq"})),
+            "hello-last": ("/hello-last", "GET", ""),
+            "hello-starlette": ("/hello-starlette", "GET", ""),
+            # A value that needs full normalisation and type guessing (no bare-digits fast path).
+            "lookup-domain": ("/api/v1/lookup", "POST", json.dumps({"values": [domain]})),
+        }
+        for path, method, body in loads.values():
+            drive(port, path, method, body, key, 1)  # warm-up: auth cache, code paths
+        results: dict[str, list[float]] = {name: [] for name in loads}
+        for _ in range(ROUNDS):
+            for name, (path, method, body) in loads.items():
+                results[name].append(drive(port, path, method, body, key, seconds))
     finally:
         server.terminate()
         server.wait(30)
     print("rounds: " + ", ".join(f"{name} {[round(x) for x in rps]}" for name, rps in results.items()))
-    return {name: sum(rps) / len(rps) for name, rps in results.items()}
+    return {name: statistics.median(rps) for name, rps in results.items()}
 
 
 def main() -> None:
@@ -289,7 +308,7 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--indicators", type=int, default=1_000_000)
-    parser.add_argument("--seconds", type=float, default=5.0, help="length of one HTTP load round")
+    parser.add_argument("--seconds", type=float, default=3.0, help="length of one HTTP load round")
     parser.add_argument("--skip-http", action="store_true")
     args = parser.parse_args()
     rng = random.Random(1)
@@ -306,10 +325,19 @@ def main() -> None:
         with db.write.begin() as session:
             key = create_key(session, "bench-org-0", Role.ANALYST).key
         db.dispose()
-        rps = bench_http(settings, key, indicator_value(1)[1], args.seconds)
-        print(f"HTTP POST /api/v1/lookup (1 value): {rps['lookup']:,.0f} req/s")
+        rps = bench_http(settings, key, indicator_value(1)[1], indicator_value(3)[1], args.seconds)
+        print(f"HTTP POST /api/v1/lookup (1 QQ number): {rps['lookup']:,.0f} req/s")
+        print(
+            f"HTTP POST /api/v1/lookup (1 domain, type guessed): {rps['lookup-domain']:,.0f} req/s"
+            f" = {rps['lookup-domain'] / rps['hello']:.2f} of /hello"
+        )
         print(f"HTTP GET /hello-last (same server, appended last): {rps['hello-last']:,.0f} req/s")
         print(f"lookup/hello-last ratio: {rps['lookup'] / rps['hello-last']:.2f}")
+        print(
+            f"HTTP GET /hello-starlette (plain Starlette route, like /lookup):"
+            f" {rps['hello-starlette']:,.0f} req/s;"
+            f" lookup/hello-starlette ratio: {rps['lookup'] / rps['hello-starlette']:.2f}"
+        )
         print(f"HTTP GET /hello (same server, first route): {rps['hello']:,.0f} req/s")
         print(f"lookup/hello ratio (strict baseline): {rps['lookup'] / rps['hello']:.2f}")
 

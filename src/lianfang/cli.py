@@ -145,6 +145,27 @@ def key_create(org: str = typer.Option(..., "--org", help="组织名称 / organi
     typer.echo(issued.key)
 
 
+@key_app.command("revoke")
+def key_revoke(key: str = typer.Argument(..., help="密钥或其 id（lf_<id>_… 中的 <id>）/ the key or its id")) -> None:
+    """吊销 API 密钥 / revoke an API key."""
+    from lianfang.api.state import AUTH_TTL_S
+    from lianfang.config import Settings
+    from lianfang.errors import LianfangError
+    from lianfang.i18n import t
+    from lianfang.store.accounts import key_id_of, revoke_key
+    from lianfang.store.db import make_database
+
+    db = make_database(Settings())
+    try:
+        with db.write.begin() as session:
+            revoke_key(session, key_id_of(key))
+    except LianfangError as exc:
+        raise _fail(exc) from None
+    finally:
+        db.dispose()
+    typer.echo(t("key_revoked", key_id=key_id_of(key), ttl=AUTH_TTL_S))
+
+
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """迁移数据库到最新结构 / migrate the database to the newest schema."""

@@ -14,6 +14,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "org_created": ("已创建组织 {name}（id {id}）", "organisation {name} created (id {id})"),
     "key_created": ("已为 {org} 创建 {role} 密钥（只显示这一次，请妥善保存）：",
                     "{role} key for {org} created (shown once, keep it safe):"),
+    "key_revoked": ("密钥 {key_id} 已吊销（各服务进程的缓存最迟 {ttl:.0f} 秒后失效）",
+                    "key {key_id} revoked (server caches drop it within {ttl:.0f} s)"),
     "db_upgraded": ("数据库已升级到最新结构：{url}", "database upgraded to the newest schema: {url}"),
     "import_done": ("导入完成：新增 {created}，重复 {duplicates}，错误 {errors}（从第 {resumed} 行继续）",
                     "import done: {created} created, {duplicates} duplicates, {errors} errors "

@@ -56,6 +56,7 @@ def test_encoding_media_type_type_name_and_count_errors(
     assert bad.status_code == 400 and bad.json()["error"] == "BadEncoding"
     plain = client.post(URL, content=b'{"values": ["1"]}', headers=h | {"Content-Type": "text/plain"})
     assert plain.status_code == 422 and plain.json()["errors"][0]["field"] == "body"
+    assert "application/json" in plain.json()["errors"][0]["message"]
     unknown = client.post(URL, json={"values": ["1"], "type": "nonsense"}, headers=h)
     assert unknown.status_code == 422 and "nonsense" in unknown.json()["detail"]
     many = client.post(URL, json={"values": ["1"] * 10_001}, headers=h)

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from lianfang.indicators.canonical import canonicalize
 from lianfang.taxonomy import IndicatorType as T
+from lianfang.text.normalize import normalize
 
 
 @pytest.mark.parametrize(
@@ -61,3 +64,10 @@ def test_agrees_with_extraction() -> None:
     text = "电话 138-0013-8000 网址 Evil[.]com/x 邮箱 ABC@QQ.com"
     for item in extract(text):
         assert canonicalize(item.raw, item.type) == (item.type, item.value), item
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.from_regex(r"\+?[0-9]{1,30}", fullmatch=True))
+def test_bare_digits_skip_normalisation_safely(value: str) -> None:
+    # canonicalize skips normalize() for bare ASCII digits; that is only right if it is a no-op there.
+    assert normalize(value).text == value

@@ -5,10 +5,13 @@ Extend by appending to ROUTERS (API, under /api/v1) or passing `extra_routers` (
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import APIRouter, FastAPI
+from fastapi.openapi.utils import get_openapi
+from fastapi.routing import APIRoute
 
 from lianfang import __version__
 from lianfang.api.errors import BodyLimit, install_error_handlers
@@ -19,7 +22,6 @@ from lianfang.intel.lookup import build_index
 from lianfang.store.db import is_empty, make_database, upgrade
 
 API_PREFIX = "/api/v1"
-# indicators first: /lookup is the hottest route and routes are matched in order.
 ROUTERS: list[APIRouter] = [indicators.router, reports.router, public.router, allowlist.router, health.router,
                              inspect.router, stats.router, graph.router]
 
@@ -53,12 +55,30 @@ def create_app(settings: Settings | None = None, extra_routers: Sequence[APIRout
     app.state.platform = platform
     install_error_handlers(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    # The hottest route first (routes are matched in order), served by Starlette directly.
+    served, documented = indicators.lookup_routes(API_PREFIX)
+    app.router.routes.insert(0, served)  # ahead of even the /docs and /openapi.json routes
+    app.openapi = _openapi(app, [documented])  # type: ignore[method-assign]
     for router in ROUTERS:
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(health.router)  # /healthz at the root too, for load balancers
     for router in extra_routers:
         app.include_router(router)
     return app
+
+
+def _openapi(app: FastAPI, documented: Sequence[APIRoute]) -> Callable[[], dict[str, Any]]:
+    """`app.openapi` that also describes routes served outside FastAPI's router."""
+
+    def build() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = get_openapi(
+                title=app.title, version=app.version, description=app.description,
+                routes=[*documented, *app.routes],
+            )
+        return app.openapi_schema
+
+    return build
 
 
 def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000) -> None:

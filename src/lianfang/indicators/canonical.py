@@ -42,9 +42,13 @@ def _phone(value: str) -> str | None:
     return canonical_phone(digits if digits.startswith("0") else "0" + digits, False)
 
 
+_QQ_MAIL = re.compile(r"@qq\.com$", re.I)
+_QQ = re.compile(r"[1-9][0-9]{4,10}")
+
+
 def _qq(value: str) -> str | None:
-    value = re.sub(r"@qq\.com$", "", value, flags=re.I)
-    return value if re.fullmatch(r"[1-9][0-9]{4,10}", value) else None
+    value = _QQ_MAIL.sub("", value)
+    return value if _QQ.fullmatch(value) else None
 
 
 def _wechat(value: str) -> str | None:
@@ -120,7 +124,9 @@ def canonicalize(value: str, type: IndicatorType | None = None) -> tuple[Indicat
     Full-width characters and zero-width noise are folded first. Returns None when the value is
     not a valid indicator (of `type`, when given). Never raises for str input.
     """
-    text = normalize(value).text.strip() if value else ""
+    # Bare digits (phone, QQ and card numbers: most gateway lookups) are already in normal form.
+    plain = value.isascii() and value.removeprefix("+").isdigit()
+    text = value if plain else normalize(value).text.strip() if value else ""
     if not text or len(text) > 2048:
         return None
     if type is not None:

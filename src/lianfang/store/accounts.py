@@ -154,6 +154,13 @@ def verify_key(session: Session, presented: str) -> Principal | None:
     return Principal(user_id=row[2], org_id=row[4], org_name=row[5], role=Role(row[3]), key_id=key_id)
 
 
+def key_id_of(key_or_id: str) -> str:
+    """The key id of a full key (`lf_<key_id>_<secret>`); anything else is taken as the id itself."""
+    if key_or_id.startswith(KEY_PREFIX):
+        return key_or_id[len(KEY_PREFIX) :].partition("_")[0]
+    return key_or_id
+
+
 def revoke_key(session: Session, key_id: str) -> None:
     """Revoke key `key_id`; raises NotFound. Caches holding it expire within their TTL."""
     key = session.scalar(select(ApiKey).where(ApiKey.key_id == key_id))

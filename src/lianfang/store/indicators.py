@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -13,7 +13,15 @@ from lianfang.store.access import visible_reports
 from lianfang.store.allowlist import allowlisted
 from lianfang.store.confidence import confidence
 from lianfang.store.db import in_chunks
-from lianfang.store.models import ClassificationRow, IndicatorRow, Organisation, Report, Sighting, utcnow
+from lianfang.store.models import (
+    ClassificationRow,
+    IndicatorRow,
+    Organisation,
+    Report,
+    Sighting,
+    as_utc,
+    utcnow,
+)
 from lianfang.store.values import SUBJECT, StoredValue
 
 BENIGN = "benign"
@@ -102,7 +110,7 @@ def summarize(
         )
         for iid, label, org, count, first, last, harm in rows:
             agg.setdefault(by_id[iid], _Agg()).add(
-                label or BENIGN, org, count, _aware(first), _aware(last), float(harm or 0.0)
+                label or BENIGN, org, count, as_utc(first), as_utc(last), float(harm or 0.0)
             )
     allowed = allowlisted(session, org_id, values)
     out: dict[str, IndicatorSummary] = {}
@@ -135,13 +143,6 @@ class _Agg:
         self.last = last if self.last is None or last > self.last else self.last
         self.harm = max(self.harm, harm)
         self.cats[label] = self.cats.get(label, 0) + count
-
-
-def _aware(value: datetime | str) -> datetime:
-    # Aggregates bypass the column type, so SQLite hands back strings/naive datetimes.
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def sightings(

@@ -28,6 +28,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from lianfang.errors import InputError
+from lianfang.indicators.canonical import canonicalize
 from lianfang.pipeline_pool import PipelinePool
 from lianfang.store import audit
 from lianfang.store.access import Tlp
@@ -42,7 +43,7 @@ from lianfang.store.models import (
     Sighting,
     utcnow,
 )
-from lianfang.store.values import SUBJECT, VICTIM, Secrets, StoredValue, canonicalize, mask, seal, stored
+from lianfang.store.values import SUBJECT, VICTIM, Secrets, StoredValue, mask, seal, stored
 from lianfang.taxonomy import PERSONAL_TYPES, IndicatorType
 
 if TYPE_CHECKING:

@@ -7,7 +7,7 @@ The same schema runs on SQLite (WAL) and PostgreSQL; the Alembic migration in
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, overload
 
 from sqlalchemy import (
     JSON,
@@ -50,6 +50,20 @@ class UTCDateTime(TypeDecorator[datetime]):
 def utcnow() -> datetime:
     """Return the current time as an aware UTC datetime."""
     return datetime.now(UTC)
+
+
+@overload
+def as_utc(value: None) -> None: ...
+@overload
+def as_utc(value: datetime | str) -> datetime: ...
+def as_utc(value: datetime | str | None) -> datetime | None:
+    """An aware UTC datetime from a raw aggregate (MIN/MAX bypass UTCDateTime: SQLite returns
+    ISO strings or naive datetimes)."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 class Base(DeclarativeBase):

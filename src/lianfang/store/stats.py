@@ -28,6 +28,7 @@ from lianfang.store.models import (
     Organisation,
     Report,
     Sighting,
+    as_utc,
     utcnow,
 )
 from lianfang.store.reports import ReportFilter, matching
@@ -153,15 +154,6 @@ class Span:
 
 
 # --------------------------------------------------------------------------- helpers
-def _aware(value: datetime | str | None) -> datetime | None:
-    # Aggregates bypass the column type: SQLite returns strings or naive datetimes.
-    if value is None:
-        return None
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
-
-
 def _day(value: date | datetime | str) -> str:
     if isinstance(value, datetime):
         return value.date().isoformat()
@@ -203,7 +195,7 @@ def overview(session: Session, org_id: int | None, now: datetime | None = None) 
         .select_from(_visible_subject_sightings())
         .where(vis, Sighting.role == SUBJECT)
     )
-    return Overview(int(n), int(indicators or 0), int(orgs), int(recent or 0), _aware(first), _aware(last))
+    return Overview(int(n), int(indicators or 0), int(orgs), int(recent or 0), as_utc(first), as_utc(last))
 
 
 def timeline(
@@ -339,7 +331,7 @@ def top_indicators(
         if ind.key in listed:
             continue
         out.append(TopIndicator(iid, ind.type, ind.value, ind.display, ind.personal, int(n), int(orgs),
-                                _aware(last) or utcnow()))
+                                as_utc(last) or utcnow()))
         if len(out) == limit:
             break
     return out
@@ -367,7 +359,7 @@ def list_report_rows(
     rows = list(session.execute(matching(q, query, cursor).order_by(Report.id.desc()).limit(limit + 1)))
     more = len(rows) > limit
     out = [
-        ReportRow(int(i), _aware(at) or utcnow(), tlp, org, source, label, stage, snippet or "")
+        ReportRow(int(i), as_utc(at) or utcnow(), tlp, org, source, label, stage, snippet or "")
         for i, at, tlp, org, source, label, stage, snippet in rows[:limit]
     ]
     return out, (out[-1].id if more and out else None)
@@ -448,7 +440,7 @@ def indicator_sightings(
         .order_by(Sighting.seen_at.desc(), Sighting.id.desc())
         .limit(limit)
     )
-    return [SightingRow(r, o, t, role, _aware(at) or utcnow(), label) for r, o, t, role, at, label in rows]
+    return [SightingRow(r, o, t, role, as_utc(at) or utcnow(), label) for r, o, t, role, at, label in rows]
 
 
 def report_labels(

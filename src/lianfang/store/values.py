@@ -54,13 +54,6 @@ class Secrets:
         )
 
 
-def canonicalize(value: str, type_: IndicatorType | None = None) -> tuple[IndicatorType, str] | None:
-    """Canonical (type, value) for a looked-up string via the extraction package; None if unrecognised."""
-    from lianfang.indicators.canonical import canonicalize as _canonicalize
-
-    return _canonicalize(value, type_)
-
-
 def parse_type(name: str) -> IndicatorType:
     """IndicatorType from its name; raises InputError listing the valid names."""
     try:

@@ -9,9 +9,10 @@ from lianfang.api.auth import Admin
 from lianfang.api.schemas import AllowlistIn, AllowlistOut
 from lianfang.api.state import PlatformDep
 from lianfang.errors import InputError
+from lianfang.indicators.canonical import canonicalize
 from lianfang.store import audit
 from lianfang.store.allowlist import add_entry
-from lianfang.store.values import canonicalize, parse_type, stored
+from lianfang.store.values import parse_type, stored
 
 router = APIRouter(tags=["allowlist"])
 

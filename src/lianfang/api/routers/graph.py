@@ -15,11 +15,12 @@ from lianfang.api.graphs import OrgGraphs
 from lianfang.api.session import Viewer
 from lianfang.api.state import Platform, PlatformDep
 from lianfang.errors import NotFound
+from lianfang.indicators.canonical import canonicalize
 from lianfang.intel.correlate import Correlator
 from lianfang.intel.graph import Cluster, Expansion, NodeKind, NodeRef, cluster_of, expand, list_clusters
 from lianfang.store import stats
 from lianfang.store.accounts import Principal
-from lianfang.store.values import canonicalize, stored
+from lianfang.store.values import stored
 from lianfang.taxonomy import IndicatorType, name
 
 router = APIRouter(tags=["graph"])

@@ -1,9 +1,11 @@
 """GET /indicators/{type}/{value} (from the database) and POST /lookup (from the in-memory index).
 
-POST /lookup is the hot path (one value per request from gateways and bots), so it skips
-FastAPI's body model and response_model: it reads the raw body, parses it with orjson, checks
-it by hand against `LookupRequest` (same limits, same 422 shape: `errors[].field`) and answers
-pre-serialised bytes whose shape is `LookupResponse`. The OpenAPI document still names both.
+POST /lookup is the hot path (one value per request from gateways and bots), so it is a plain
+Starlette route placed ahead of FastAPI's router (`lookup_routes`): no dependency solving, no
+body model, no response_model. It reads the raw body, parses it with orjson, checks it by hand
+against `LookupRequest` (same limits, same 422 shape: `errors[].field`) and answers
+pre-serialised bytes whose shape is `LookupResponse`. Its twin FastAPI route is never
+mounted, only read to write the OpenAPI document.
 """
 
 from __future__ import annotations
@@ -14,18 +16,21 @@ from typing import Any
 import orjson
 from fastapi import APIRouter, Request, Response
 from fastapi.exceptions import RequestValidationError
+from fastapi.routing import APIRoute
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect
+from starlette.routing import Route
 
 from lianfang.api.auth import Caller, principal
 from lianfang.api.errors import BadEncoding
 from lianfang.api.schemas import IndicatorDetail, LookupItem, LookupRequest, LookupResponse, SightingOut
 from lianfang.api.state import Platform, PlatformDep
 from lianfang.errors import InputError
+from lianfang.indicators.canonical import canonicalize
 from lianfang.store import indicators as repo
 from lianfang.store.accounts import Principal
 from lianfang.store.models import utcnow
-from lianfang.store.values import StoredValue, canonicalize, parse_type, stored
+from lianfang.store.values import StoredValue, parse_type, stored
 
 router = APIRouter(tags=["indicators"])
 
@@ -173,34 +178,11 @@ def parse_lookup_body(raw: bytes) -> tuple[list[str], str | None]:
     return values, kind
 
 
-_LOOKUP_DOC: dict[str, Any] = {
-    "requestBody": {
-        "required": True,
-        "content": {"application/json": {"schema": LookupRequest.model_json_schema()}},
-    },
-}
-
-
-@router.post(
-    "/lookup",
-    name="lookup",
-    operation_id="lookup_api_v1_lookup_post",
-    response_class=Response,
-    responses={
-        200: {"model": LookupResponse, "description": "Results in the order of the request."},
-        413: {"description": "Body over Settings.max_body_bytes."},
-        422: {"description": "Malformed body (`errors[].field` names the field) or too many values."},
-    },
-    openapi_extra=_LOOKUP_DOC,
-)
 async def lookup_endpoint(request: Request) -> Response:
     """Known-bad verdicts for up to Settings.lookup_max_values values, each canonicalised first."""
-    # The hot single-value path: auth is awaited here rather than as a dependency, which spares
-    # FastAPI's per-request dependency solving (measurable against a bare endpoint).
     who = await principal(request)
     if not _json_media_type(request):
-        raise _invalid((), "model_attributes_type",
-                       "Input should be a valid dictionary or object to extract fields from")
+        raise _invalid((), "content_type", "Content-Type must be application/json")
     try:
         raw = await request.body()
     except ClientDisconnect:
@@ -212,3 +194,30 @@ async def lookup_endpoint(request: Request) -> Response:
     await fresh_index(p)
     items = lookup_items(p, values, svs, who, utcnow())
     return Response(orjson.dumps({"results": items}), media_type="application/json")
+
+
+
+def lookup_routes(prefix: str) -> tuple[Route, APIRoute]:
+    """POST {prefix}/lookup as the Starlette route to serve and the FastAPI route that documents it."""
+    path = f"{prefix}/lookup"
+    served = Route(path, lookup_endpoint, methods=["POST"], name="lookup")
+    documented = APIRoute(
+        path,
+        lookup_endpoint,
+        methods=["POST"],
+        name="lookup",
+        tags=["indicators"],
+        response_class=Response,
+        responses={
+            200: {"model": LookupResponse, "description": "Results in the order of the request."},
+            413: {"description": "Body over Settings.max_body_bytes."},
+            422: {"description": "Malformed body (`errors[].field` names the field) or too many values."},
+        },
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": LookupRequest.model_json_schema()}},
+            },
+        },
+    )
+    return served, documented
