@@ -75,6 +75,11 @@ def test_auth_is_required(client: TestClient) -> None:
     assert r.status_code == 401
 
 
+def test_other_methods_answer_405(client: TestClient, members: dict[str, Member]) -> None:
+    r = client.get(URL, headers=members["a"].headers)
+    assert r.status_code == 405 and r.headers["allow"] == "POST"
+
+
 def test_body_limit_applies_declared_and_while_streaming(
     client: TestClient, members: dict[str, Member]
 ) -> None:

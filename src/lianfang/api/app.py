@@ -11,7 +11,6 @@ from typing import Any
 
 from fastapi import APIRouter, FastAPI
 from fastapi.openapi.utils import get_openapi
-from fastapi.routing import APIRoute
 
 from lianfang import __version__
 from lianfang.api.errors import BodyLimit, install_error_handlers
@@ -56,9 +55,8 @@ def create_app(settings: Settings | None = None, extra_routers: Sequence[APIRout
     install_error_handlers(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     # The hottest route first (routes are matched in order), served by Starlette directly.
-    served, documented = indicators.lookup_routes(API_PREFIX)
-    app.router.routes.insert(0, served)  # ahead of even the /docs and /openapi.json routes
-    app.openapi = _openapi(app, [documented])  # type: ignore[method-assign]
+    app.router.routes.insert(0, indicators.lookup_route(API_PREFIX))  # ahead of even /docs
+    app.openapi = _openapi(app)  # type: ignore[method-assign]
     for router in ROUTERS:
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(health.router)  # /healthz at the root too, for load balancers
@@ -67,15 +65,17 @@ def create_app(settings: Settings | None = None, extra_routers: Sequence[APIRout
     return app
 
 
-def _openapi(app: FastAPI, documented: Sequence[APIRoute]) -> Callable[[], dict[str, Any]]:
-    """`app.openapi` that also describes routes served outside FastAPI's router."""
+def _openapi(app: FastAPI) -> Callable[[], dict[str, Any]]:
+    """`app.openapi` that also describes POST /lookup, which FastAPI's router does not serve."""
 
     def build() -> dict[str, Any]:
         if app.openapi_schema is None:
-            app.openapi_schema = get_openapi(
-                title=app.title, version=app.version, description=app.description,
-                routes=[*documented, *app.routes],
-            )
+            schema = get_openapi(title=app.title, version=app.version, description=app.description,
+                                 routes=app.routes)
+            path_item, components = indicators.lookup_openapi()
+            schema["paths"] = {f"{API_PREFIX}/lookup": path_item, **schema["paths"]}
+            schema.setdefault("components", {}).setdefault("schemas", {}).update(components)
+            app.openapi_schema = schema
         return app.openapi_schema
 
     return build

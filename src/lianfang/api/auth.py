@@ -11,16 +11,17 @@ import hashlib
 from collections.abc import Callable
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
+from starlette.requests import HTTPConnection
 
 from lianfang.api.state import Platform
 from lianfang.errors import Forbidden, Unauthorized
 from lianfang.store.accounts import Principal, Role, verify_key
 
 
-def presented_key(request: Request) -> str | None:
+def presented_key(request: HTTPConnection) -> str | None:
     """The API key in the request headers, if any."""
     header = request.headers.get("authorization")
     if header:
@@ -31,7 +32,7 @@ def presented_key(request: Request) -> str | None:
     return key.strip() if key else None
 
 
-async def principal(request: Request) -> Principal:
+async def principal(request: HTTPConnection) -> Principal:
     """FastAPI dependency: the authenticated caller; raises Unauthorized (401) without a valid key.
 
     A cache hit costs one SHA-256 and one dict probe: no database, no argon2, no thread hop.

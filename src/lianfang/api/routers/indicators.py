@@ -1,11 +1,11 @@
 """GET /indicators/{type}/{value} (from the database) and POST /lookup (from the in-memory index).
 
-POST /lookup is the hot path (one value per request from gateways and bots), so it is a plain
-Starlette route placed ahead of FastAPI's router (`lookup_routes`): no dependency solving, no
-body model, no response_model. It reads the raw body, parses it with orjson, checks it by hand
-against `LookupRequest` (same limits, same 422 shape: `errors[].field`) and answers
-pre-serialised bytes whose shape is `LookupResponse`. Its twin FastAPI route is never
-mounted, only read to write the OpenAPI document.
+POST /lookup is the hot path (one value per request from gateways and bots), so it is a bare
+ASGI app on a Starlette route placed ahead of FastAPI's router (`lookup_route`): no dependency
+solving, no request or response objects, no body model, no response_model. It reads the raw
+body, parses it with orjson, checks it by hand against `LookupRequest` (same limits, same 422
+shape: `errors[].field`) and sends pre-serialised bytes whose shape is `LookupResponse`.
+`lookup_openapi` describes it in the OpenAPI document.
 """
 
 from __future__ import annotations
@@ -14,12 +14,13 @@ from datetime import datetime
 from typing import Any
 
 import orjson
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter
 from fastapi.exceptions import RequestValidationError
-from fastapi.routing import APIRoute
+from pydantic.json_schema import models_json_schema
 from starlette.concurrency import run_in_threadpool
-from starlette.requests import ClientDisconnect
+from starlette.requests import HTTPConnection
 from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
 
 from lianfang.api.auth import Caller, principal
 from lianfang.api.errors import BadEncoding
@@ -138,8 +139,8 @@ def _invalid(field: tuple[str | int, ...], kind: str, message: str) -> RequestVa
     return RequestValidationError([{"loc": ("body", *field), "msg": message, "type": kind}])
 
 
-def _json_media_type(request: Request) -> bool:
-    media = request.headers.get("content-type", "").partition(";")[0].strip().lower()
+def _json_media_type(conn: HTTPConnection) -> bool:
+    media = conn.headers.get("content-type", "").partition(";")[0].strip().lower()
     return media == "application/json" or (media.startswith("application/") and media.endswith("+json"))
 
 
@@ -178,46 +179,63 @@ def parse_lookup_body(raw: bytes) -> tuple[list[str], str | None]:
     return values, kind
 
 
-async def lookup_endpoint(request: Request) -> Response:
-    """Known-bad verdicts for up to Settings.lookup_max_values values, each canonicalised first."""
-    who = await principal(request)
-    if not _json_media_type(request):
-        raise _invalid((), "content_type", "Content-Type must be application/json")
-    try:
-        raw = await request.body()
-    except ClientDisconnect:
-        # The client hung up mid-body (load generators do at the end of a run): nobody to answer.
-        return Response(status_code=400)
-    values, kind = parse_lookup_body(raw)
-    p: Platform = request.app.state.platform
-    svs = canonical_values(p, values, kind)
-    await fresh_index(p)
-    items = lookup_items(p, values, svs, who, utcnow())
-    return Response(orjson.dumps({"results": items}), media_type="application/json")
+class LookupEndpoint:
+    """POST /lookup as a bare ASGI app: known-bad verdicts for up to Settings.lookup_max_values
+    values, each canonicalised first.
+
+    Errors are raised, not answered: the app's exception middleware renders them (401, 400, 422,
+    413 from `BodyLimit`) exactly as for every FastAPI route.
+    """
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        conn = HTTPConnection(scope)
+        who = await principal(conn)
+        if not _json_media_type(conn):
+            raise _invalid((), "content_type", "Content-Type must be application/json")
+        chunks: list[bytes] = []
+        more = True
+        while more:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return  # the client hung up mid-body (load generators do at the end of a run)
+            chunks.append(message.get("body", b""))
+            more = message.get("more_body", False)
+        values, kind = parse_lookup_body(b"".join(chunks))
+        p: Platform = conn.app.state.platform
+        svs = canonical_values(p, values, kind)
+        await fresh_index(p)
+        body = orjson.dumps({"results": lookup_items(p, values, svs, who, utcnow())})
+        await send({"type": "http.response.start", "status": 200,
+                    "headers": [(b"content-type", b"application/json"),
+                                (b"content-length", str(len(body)).encode())]})
+        await send({"type": "http.response.body", "body": body})
 
 
+def lookup_route(prefix: str) -> Route:
+    """POST {prefix}/lookup, served by `LookupEndpoint` (ahead of FastAPI's router: see module docs)."""
+    return Route(f"{prefix}/lookup", LookupEndpoint(), methods=["POST"], name="lookup")
 
-def lookup_routes(prefix: str) -> tuple[Route, APIRoute]:
-    """POST {prefix}/lookup as the Starlette route to serve and the FastAPI route that documents it."""
-    path = f"{prefix}/lookup"
-    served = Route(path, lookup_endpoint, methods=["POST"], name="lookup")
-    documented = APIRoute(
-        path,
-        lookup_endpoint,
-        methods=["POST"],
-        name="lookup",
-        tags=["indicators"],
-        response_class=Response,
-        responses={
-            200: {"model": LookupResponse, "description": "Results in the order of the request."},
-            413: {"description": "Body over Settings.max_body_bytes."},
-            422: {"description": "Malformed body (`errors[].field` names the field) or too many values."},
+
+def lookup_openapi() -> tuple[dict[str, Any], dict[str, Any]]:
+    """The OpenAPI path item of POST /lookup and the component schemas it refers to."""
+    refs, defs = models_json_schema([(LookupResponse, "serialization")],
+                                    ref_template="#/components/schemas/{model}")
+    operation = {
+        "tags": ["indicators"],
+        "summary": "Lookup",
+        "description": "Known-bad verdicts for up to Settings.lookup_max_values values, each canonicalised"
+                       " first.",
+        "operationId": "lookup_api_v1_lookup_post",
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": LookupRequest.model_json_schema()}},
         },
-        openapi_extra={
-            "requestBody": {
-                "required": True,
-                "content": {"application/json": {"schema": LookupRequest.model_json_schema()}},
-            },
+        "responses": {
+            "200": {"description": "Results in the order of the request.",
+                    "content": {"application/json": {"schema": refs[(LookupResponse, "serialization")]}}},
+            "401": {"description": "No valid API key."},
+            "413": {"description": "Body over Settings.max_body_bytes."},
+            "422": {"description": "Malformed body (`errors[].field` names the field) or too many values."},
         },
-    )
-    return served, documented
+    }
+    return {"post": operation}, defs.get("$defs", {})
