@@ -146,7 +146,9 @@ def key_create(org: str = typer.Option(..., "--org", help="组织名称 / organi
 
 
 @key_app.command("revoke")
-def key_revoke(key: str = typer.Argument(..., help="密钥或其 id（lf_<id>_… 中的 <id>）/ the key or its id")) -> None:
+def key_revoke(
+    key: str = typer.Argument(..., help="密钥或其 id（lf_<id>_… 中的 <id>）/ the key or its id"),
+) -> None:
     """吊销 API 密钥 / revoke an API key."""
     from lianfang.api.state import AUTH_TTL_S
     from lianfang.config import Settings

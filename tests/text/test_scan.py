@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 
 from lianfang.indicators import finance, identity, im, net, phone
 from lianfang.text import normalize as norm_module
-from lianfang.text.scan import finditer_from, finditer_near
+from lianfang.text import scan as scan_module
+from lianfang.text.scan import finditer_from, finditer_near, finditer_runs, has_digit_run
 
 # Text biased towards what the patterns care about: cue words, digits, dots, blanks, links.
 _PIECES = st.sampled_from([
@@ -29,6 +30,8 @@ _ANCHORED: list[tuple[str, re.Pattern[str], re.Pattern[str], int]] = [
     ("cues", norm_module._CUE_RE, norm_module._CUE_FIRST, 0),
     ("defang", norm_module._DEFANG, norm_module._DEFANG_AT, 1),
     ("spaced dot", norm_module._SPACED_DOT, norm_module._SPACED_DOT_AT, 1),
+    ("defang or spaced dot", norm_module._DEFANG, norm_module._DOT_CANDIDATE, 1),
+    ("spaced dot or defang", norm_module._SPACED_DOT, norm_module._DOT_CANDIDATE, 1),
     ("qq", im._QQ, im._QQ_FIRST, 0),
     ("wechat", im._WECHAT, im._WECHAT_FIRST, 0),
     ("telegram cue", im._TELEGRAM_CUE, im._TELEGRAM_FIRST, 0),
@@ -36,12 +39,26 @@ _ANCHORED: list[tuple[str, re.Pattern[str], re.Pattern[str], int]] = [
 ]
 # (name, fast scan, slow pattern): a match of the slow pattern implies a hit of the fast one.
 _GATES: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
-    ("card", finance._LONG_DIGITS, finance._CARD),
     ("trc20", finance._TRC20_CORE, finance._TRC20),
-    ("id", identity._ID_CORE, identity._ID),
     ("digit run", norm_module._DIGIT_LINK, norm_module._DIGIT_RUN),
     ("idn", net._IDN_CORE, net._IDN),
     ("dotted run", norm_module._DOTTED_GATE, norm_module._DOTTED_RUN),
+    ("telegram link", im._LINK_GATE, im.TELEGRAM_LINK),
+]
+# (name, digits in a row every match holds, pattern) for has_digit_run.
+_DIGIT_GATES: list[tuple[str, int, re.Pattern[str]]] = [
+    ("card", finance.CARD_DIGITS, finance._CARD),
+    ("id", identity.ID_DIGITS, identity._ID),
+]
+# (name, pieces one of which every match holds, pattern) for im.holds_any.
+_PIECE_GATES: list[tuple[str, tuple[str, ...], re.Pattern[str]]] = [
+    ("qq", im.QQ_PIECES, im._QQ),
+    ("wechat", im.WECHAT_PIECES, im._WECHAT),
+    ("telegram cue", im.TELEGRAM_PIECES, im._TELEGRAM_CUE),
+]
+# (name, pattern, link, run characters) for finditer_runs.
+_RUNS: list[tuple[str, re.Pattern[str], re.Pattern[str], str]] = [
+    ("digit run", norm_module._DIGIT_RUN, norm_module._DIGIT_LINK, norm_module._ASCII_DIGITS),
 ]
 
 
@@ -63,12 +80,15 @@ _KNOWN = [
     "a.1b.2c.com " + "a" * 63 + ".1" + "b" * 62 + ".com https://a.cn/x HTTP://b.cn WwW.c.cn ftp://d.cn/y",
     "xhttps://a.com http://t.cn/xhttp://a.cn/y abcdefghijklmnop://q.cn a.b@c.com /x.com _y.com",
     "tz.abc.com/app",
+    "a@b.cn x.y_z@abc.com.cn @c.cn a@@b.cn 1a-b@qq.com, " + "a" * 70 + "@d.cn 电话 2024-05-27 0571-88880123",
+    "2024-05-27 1380 0138 000 .12 345 678 1 2 3 4 5 138 0013 8000 12345 67890 6222 0202 1234 5678 901",
     "+86 (0571) 88880123 0086-13800138000 +8613800138000 86 13800138000 (010)12345678 0571-8888012 2222222",
     "008613800138000 +86 0571 88880123 21 3 +86-571-88880123 (0571)-88880123 086 13800138000x 913800138000",
 ]
 # (name, pattern, anchor, reach, first) for finditer_near.
 _NEAR: list[tuple[str, re.Pattern[str], re.Pattern[str], int, re.Pattern[str] | None]] = [
     ("url", net._URL, net._URL_ANCHOR, net._URL_REACH, None),
+    ("email", net._EMAIL, net._EMAIL_AT, net._EMAIL_REACH, net._EMAIL_FIRST),
     ("bare host", net._BARE, net._HOST_DOT, net._BARE_REACH, net._BARE_FIRST),
     ("mobile", phone._MOBILE, phone._MOBILE_CORE, phone._MOBILE_REACH, phone._MOBILE_FIRST),
     ("landline", phone._LANDLINE, phone._SUBSCRIBER_CORE, phone._LANDLINE_REACH, phone._LANDLINE_FIRST),
@@ -114,8 +134,7 @@ def test_near_scans_equal_plain_finditer(text: str) -> None:
 @settings(max_examples=400, deadline=None)
 @given(TEXT)
 def test_numeral_gate_never_hides_a_change(text: str) -> None:
-    gate_open = (norm_module._CN_LINK_RIGHT.search(text) is not None
-                 or norm_module._CN_LINK_LEFT_REVERSED.search(text[::-1]) is not None)
+    gate_open = norm_module._CN_LINK.search(text) is not None
     if not gate_open:
         assert norm_module._CN_RUN.sub(norm_module._cn_run_digits, text) == text
 
@@ -123,8 +142,7 @@ def test_numeral_gate_never_hides_a_change(text: str) -> None:
 def test_numeral_gate_opens_for_numbers_in_numerals() -> None:
     for text in ("幺三八零零幺三八零零零", "138零零138000", "一二三四五", "12345五"):
         assert norm_module._CN_RUN.sub(norm_module._cn_run_digits, text) != text
-        assert (norm_module._CN_LINK_RIGHT.search(text) is not None
-                or norm_module._CN_LINK_LEFT_REVERSED.search(text[::-1]) is not None)
+        assert norm_module._CN_LINK.search(text) is not None
 
 
 @settings(max_examples=400, deadline=None)
@@ -133,6 +151,70 @@ def test_gates_never_hide_a_match(text: str) -> None:
     for name, gate, pattern in _GATES:
         if pattern.search(text) is not None:
             assert gate.search(text) is not None, name
+
+
+@settings(max_examples=400, deadline=None)
+@given(TEXT)
+def test_cheaper_gates_never_hide_a_match(text: str) -> None:
+    for name, length, pattern in _DIGIT_GATES:
+        if pattern.search(text) is not None:
+            assert has_digit_run(text, length), name
+    for name, pieces, pattern in _PIECE_GATES:
+        if pattern.search(text) is not None:
+            assert im.holds_any(text, pieces), name
+    if net.WWW.search(text) is None:  # then the literal `://` is anchor enough for URLs
+        assert _spans(finditer_near(net._URL, net.SCHEME_MARK, text, net._URL_REACH)) == _spans(
+            net._URL.finditer(text))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="0123456789a 中\U0001F600\ud800", max_size=40), st.integers(1, 20))
+def test_has_digit_run_equals_the_pattern(text: str, length: int) -> None:
+    expected = re.search(f"[0-9]{{{length}}}", text) is not None
+    assert has_digit_run(text, length) == expected
+    # Long texts take the array path: the same answer wherever the digits sit.
+    assert has_digit_run("中" * scan_module._ARRAY_FROM + text, length) == expected
+    assert has_digit_run(text + "a" * scan_module._ARRAY_FROM, length) == expected
+
+
+@pytest.mark.parametrize(("name", "pattern", "link", "chars"), _RUNS, ids=[r[0] for r in _RUNS])
+def test_run_scan_on_known_cases(name: str, pattern: re.Pattern[str], link: re.Pattern[str],
+                                 chars: str) -> None:
+    found = 0
+    for text in _KNOWN:
+        plain = _spans(pattern.finditer(text))
+        assert _spans(finditer_runs(pattern, link, text, chars)) == plain, text
+        found += len(plain)
+    assert found >= 3
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(TEXT, st.text(alphabet="0123456789 -.·a年月🌜", max_size=40)))
+def test_run_scans_equal_plain_finditer(text: str) -> None:
+    for _name, pattern, link, chars in _RUNS:
+        assert _spans(finditer_runs(pattern, link, text, chars)) == _spans(pattern.finditer(text))
+
+
+@settings(max_examples=400, deadline=None)
+@given(TEXT)
+def test_cue_scan_without_astral_characters_equals_plain_finditer(text: str) -> None:
+    text = "".join(c for c in text if c <= "\uffff")
+    plain = _spans(norm_module._CUE_RE.finditer(text))
+    assert _spans(finditer_from(norm_module._CUE_RE, norm_module._CUE_FIRST_BMP, text)) == plain
+
+
+def test_cue_scan_without_astral_characters_on_known_cases() -> None:
+    for text in _KNOWN:
+        text = "".join(c for c in text if c <= "\uffff")
+        plain = _spans(norm_module._CUE_RE.finditer(text))
+        assert _spans(finditer_from(norm_module._CUE_RE, norm_module._CUE_FIRST_BMP, text)) == plain, text
+
+
+def test_numeral_gate_sees_digits_on_either_side() -> None:
+    for text in ("一2", "2一", "2 一", "2 -一", "一 -2", "一二"):
+        assert norm_module._CN_LINK.search(text) is not None, text
+    for text in ("一个", "2 - -一", "一 - - 2", "2a一"):
+        assert norm_module._CN_LINK.search(text) is None, text
 
 
 def test_finditer_from_sees_text_before_the_candidate() -> None:
@@ -152,7 +234,9 @@ def test_sparse_offset_map_after_many_edits() -> None:
 
 
 @pytest.mark.parametrize(
-    "unit", ["tw 微信:abc123 ", "www.a.cn t.me/abcdef ", "2222 0571-88880123 ", "a点com QQ 12345678 "]
+    "unit",
+    ["tw 微信:abc123 ", "www.a.cn t.me/abcdef ", "2222 0571-88880123 ", "a点com QQ 12345678 ",
+     "a@b.cn .1 2 "],
 )
 def test_dense_candidates_hand_over_to_sre_with_the_same_matches(unit: str) -> None:
     # Hundreds of candidates close together: the scans switch to pattern.finditer midway.
@@ -161,3 +245,5 @@ def test_dense_candidates_hand_over_to_sre_with_the_same_matches(unit: str) -> N
         assert _spans(finditer_from(pattern, first, text, skip)) == _spans(pattern.finditer(text))
     for _name, pattern, anchor, reach, lead in _NEAR:
         assert _spans(finditer_near(pattern, anchor, text, reach, lead)) == _spans(pattern.finditer(text))
+    for _name, pattern, link, chars in _RUNS:
+        assert _spans(finditer_runs(pattern, link, text, chars)) == _spans(pattern.finditer(text))

@@ -18,15 +18,16 @@ from lianfang.indicators.model import Indicator, Rejected
 from lianfang.indicators.span import after_reference_cue, make_indicator, make_rejected
 from lianfang.taxonomy import IndicatorType
 from lianfang.text.normalize import Normalized
+from lianfang.text.scan import has_digit_run
 
 _CARD = re.compile(r"(?<![0-9A-Za-z])[0-9]{16,19}(?![0-9A-Za-z])")
 # UnionPay (62, 60/9558 legacy domestic), Visa (4), Mastercard (51-55, 2221-2720), JCB (35).
 _CARD_PREFIX = re.compile(r"62|60|9558|9559|4|5[1-5]|2(?:2[2-9]|[3-6][0-9]|7[01]|720)|35")
 _TRC20 = re.compile(r"(?<![A-Za-z0-9])T[1-9A-HJ-NP-Za-km-z]{33}(?![A-Za-z0-9])")
 _ETH = re.compile(r"(?<![A-Za-z0-9])0[xX][0-9a-fA-F]{40}(?![0-9A-Za-z])")
-# A piece every match must contain, found by a fast scan (see phone.py): no card without 16
-# digits in a row, no TRC20 address without its `T` + 33 base58 characters.
-_LONG_DIGITS = re.compile(r"[0-9]{16}")
+# A piece every match must contain, found by a fast test or scan (see phone.py): no card without
+# 16 digits in a row, no TRC20 address without its `T` + 33 base58 characters.
+CARD_DIGITS = 16
 _TRC20_CORE = re.compile(r"T[1-9A-HJ-NP-Za-km-z]{33}")
 
 
@@ -61,7 +62,7 @@ def is_valid_eth(address: str) -> bool:
 def find(norm: Normalized) -> Iterator[Indicator | Rejected]:
     """Yield bank cards, TRC20 and ETH addresses in `norm`; bad checksums come back as Rejected."""
     text = norm.text
-    for m in _CARD.finditer(text) if _LONG_DIGITS.search(text) else ():
+    for m in _CARD.finditer(text) if has_digit_run(text, CARD_DIGITS) else ():
         digits = m.group()
         # An 18-digit number shaped like an ID (province code, birth century) is an ID question.
         id_shaped = digits[6:8] in ("19", "20") and rejection_reason(digits) != "unknown province code"

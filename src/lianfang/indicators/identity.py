@@ -14,9 +14,10 @@ from lianfang.indicators.model import Indicator, Rejected
 from lianfang.indicators.span import after_reference_cue, make_indicator, make_rejected
 from lianfang.taxonomy import IndicatorType
 from lianfang.text.normalize import Normalized
+from lianfang.text.scan import has_digit_run
 
 _ID = re.compile(r"(?<![0-9A-Za-z])[1-9][0-9]{16}[0-9Xx](?![0-9A-Za-z])")
-_ID_CORE = re.compile(r"[1-9][0-9]{16}")
+ID_DIGITS = 17  # a match holds this many digits in a row
 # Provincial-level codes of GB/T 2260 (71 Taiwan, 81 Hong Kong, 82 Macau included).
 PROVINCES = frozenset({
     "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37", "41", "42",
@@ -48,8 +49,8 @@ def is_valid_id_card(number: str) -> bool:
 def find(norm: Normalized) -> Iterator[Indicator | Rejected]:
     """Yield valid ID numbers in `norm`; well-shaped ones with a bad date/check come back Rejected."""
     text = norm.text
-    # 17 digits in a row or no ID: a fast scan first (see phone.py).
-    for m in _ID.finditer(text) if _ID_CORE.search(text) else ():
+    # 17 digits in a row or no ID: a fast test first (_ID's look-behind makes sre try every character).
+    for m in _ID.finditer(text) if has_digit_run(text, ID_DIGITS) else ():
         if after_reference_cue(text, m.start()):
             continue
         reason = rejection_reason(m.group())

@@ -54,10 +54,23 @@ TELEGRAM_LINK = re.compile(
 )
 # The characters each cue pattern can begin with: scanning for them first is what keeps a 200 KB
 # page fast (lianfang.text.scan); each class must cover every first character of its pattern.
+# The characters after the first are checked in C too where a common character leads
+# (`电话`, `我们`, an English `t` or `v`), so only real candidates cost a Python-level try.
 _QQ_FIRST = re.compile("[Qq企]")
-_WECHAT_FIRST = re.compile("[微薇威葳卫围vV我wW]")
-_TELEGRAM_FIRST = re.compile("[tT飞电]")
+_WECHAT_FIRST = re.compile(
+    "[微薇威葳卫围vV我wW](?:(?<=[微薇威葳])|(?<=卫)星|(?<=围)信|(?<=[+加]我)[vVwW]"
+    "|(?<=[vV])(?:(?<![A-Za-z0-9_\\-].)(?![A-Za-z0-9_\\-])|(?<=[+加我].))|(?<=[wW])[xX])"
+)
+_TELEGRAM_FIRST = re.compile("[tT飞电](?:(?<=[tT])[eEgG]|(?<=飞)机|(?<=电)报)")
 _LINK_FIRST = re.compile("[hHwWtT]")
+# Pieces of text every match of a pattern holds: `in` finds a piece at memchr speed, while even
+# a scan for the first characters costs sre a test per character, so a page without any piece
+# skips the scan. Each tuple must cover every match (tests/text/test_scan.py checks it).
+QQ_PIECES = ("Q", "q", "企鹅")
+WECHAT_PIECES = ("微", "薇", "威", "葳", "卫星", "围信", "v", "V", "wx", "wX", "Wx", "WX")
+TELEGRAM_PIECES = ("elegram", "ELEGRAM", "飞机", "电报", "TG", "tg", "Tg")
+# A t.me link holds `.me/` or `.dog/`; the scan for it leads with a literal, which sre finds fast.
+_LINK_GATE = re.compile(r"\.(?:[mM][eE]|[dD][oO][gG])/")
 # Paths of t.me that are not usernames.
 _TELEGRAM_RESERVED = {"joinchat", "addstickers", "addemoji", "share", "proxy", "socks", "iv", "setlanguage"}
 
@@ -74,7 +87,7 @@ def qq_from_email(norm: Normalized) -> Iterator[Indicator]:
 def find(norm: Normalized) -> Iterator[Indicator | Rejected]:
     """Yield QQ, WeChat and Telegram handles that follow a cue (or a t.me link) in `norm`."""
     text = norm.text
-    for m in finditer_from(_QQ, _QQ_FIRST, text):
+    for m in finditer_from(_QQ, _QQ_FIRST, text) if holds_any(text, QQ_PIECES) else ():
         if _UNIT_AFTER.match(text, m.end()):
             continue
         yield make_indicator(norm, IndicatorType.QQ, m.group(1), m.start(1), m.end(1))
@@ -82,17 +95,22 @@ def find(norm: Normalized) -> Iterator[Indicator | Rejected]:
     for m in _QQ_AFTER.finditer(text) if has_qq_word else ():
         yield make_indicator(norm, IndicatorType.QQ, m.group(1), m.start(1), m.end(1))
     yield from qq_from_email(norm)
-    for m in finditer_from(_WECHAT, _WECHAT_FIRST, text):
+    for m in finditer_from(_WECHAT, _WECHAT_FIRST, text) if holds_any(text, WECHAT_PIECES) else ():
         group = 1 if m.group(1) is not None else 2
         yield make_indicator(norm, IndicatorType.WECHAT, m.group(group).lower(), m.start(group), m.end(group))
-    for m in finditer_from(_TELEGRAM_CUE, _TELEGRAM_FIRST, text):
+    for m in finditer_from(_TELEGRAM_CUE, _TELEGRAM_FIRST, text) if holds_any(text, TELEGRAM_PIECES) else ():
         start = m.start(1) - _at(text, m.start(1))
         yield make_indicator(norm, IndicatorType.TELEGRAM, m.group(1).lower(), start, m.end(1))
-    for m in finditer_from(TELEGRAM_LINK, _LINK_FIRST, text):
+    for m in finditer_from(TELEGRAM_LINK, _LINK_FIRST, text) if _LINK_GATE.search(text) else ():
         name = m.group(1).lstrip("@").lower()
         if name in _TELEGRAM_RESERVED:
             continue
         yield make_indicator(norm, IndicatorType.TELEGRAM, name, m.start(), m.end())
+
+
+def holds_any(text: str, pieces: tuple[str, ...]) -> bool:
+    """True when `text` contains at least one of `pieces`."""
+    return any(piece in text for piece in pieces)
 
 
 def _at(text: str, pos: int) -> int:

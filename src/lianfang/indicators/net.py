@@ -61,17 +61,26 @@ _FUNCTION_WORDS = re.compile("[的了是要在和就也都把被加用有个这�
 _EMAIL = re.compile(
     rf"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9](?:[A-Za-z0-9._%+\-]{{0,62}}[A-Za-z0-9_%+\-])?@({_HOST})(?![A-Za-z0-9\-])"
 )
+# An address's local part (at most 64 characters) ends at its `@`.
+_EMAIL_AT = re.compile("@")
+_EMAIL_REACH = 64
+_EMAIL_FIRST = re.compile(r"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9]")
 _TRAILING = ".,;:!?)]}'\"*~(["
 # _URL, _BARE and _IDN open with look-behinds, so sre would try them at every character. Each
 # match holds a piece that a scan led by a plain class or literal finds at C speed, and only the
 # places just before such a piece are tried (lianfang.text.scan.finditer_near).
 # Every URL match holds `://` (at most 16 characters after its start: `https` or a scheme of up
 # to 16 letters) or starts with `www.`; the anchor over-matches (`w//`, `:ww.`), which is safe.
+# A scan led by one literal runs at memchr speed, one led by a class tests every character: a
+# text without `www.` (found by its dot) needs only the literal `://`.
 _URL_ANCHOR = re.compile(r"[:wW](?://|[wW]{2}\.)")
+SCHEME_MARK = re.compile("://")
+WWW = re.compile(r"\.(?<=[wW]{3}\.)")
 _URL_REACH = 16
 # A bare host's first label (at most 63 characters) ends at its first dot between two ASCII
 # letters or digits, and the host starts at an ASCII letter or digit the look-behind allows.
-_HOST_DOT = re.compile(r"[A-Za-z0-9]\.[A-Za-z0-9]")
+# The scan leads with the dot (a literal, rare in Chinese text).
+_HOST_DOT = re.compile(r"\.(?<=[A-Za-z0-9]\.)[A-Za-z0-9]")
 _BARE_REACH = 63
 _BARE_FIRST = re.compile(r"(?<![A-Za-z0-9_.@/\-])[A-Za-z0-9]")
 # An internationalised host has a Han character, a dot and a letter; the scan leads with the dot.
@@ -150,12 +159,13 @@ def find(norm: Normalized) -> Iterator[Indicator | Rejected]:
     """Yield e-mails, URLs (scheme or path present) and registrable domains found in `norm`."""
     text = norm.text
     covered: list[tuple[int, int]] = []
-    for m in _EMAIL.finditer(text) if "@" in text else ():
+    for m in finditer_near(_EMAIL, _EMAIL_AT, text, _EMAIL_REACH, _EMAIL_FIRST):
         if registrable_domain(m.group(1)) is None:
             continue
         covered.append((m.start(), m.end()))
         yield make_indicator(norm, IndicatorType.EMAIL, m.group().lower(), m.start(), m.end())
-    for m in finditer_near(_URL, _URL_ANCHOR, text, _URL_REACH):
+    anchor = _URL_ANCHOR if WWW.search(text) else SCHEME_MARK
+    for m in finditer_near(_URL, anchor, text, _URL_REACH):
         end = _trim(text, m.start(), m.end())
         url = canonical_url(text[m.start():end])
         if url is None:

@@ -88,25 +88,25 @@ def find(norm: Normalized) -> Iterator[Indicator | Rejected]:
         taken.append((start, m.end()))
         yield make_indicator(norm, IndicatorType.PHONE, value, start, m.end())
     for m in finditer_near(_LANDLINE, _SUBSCRIBER_CORE, text, _LANDLINE_REACH, _LANDLINE_FIRST):
+        # Every test below is a filter; the cheap ones come first (a page can list hundreds).
         start, end = m.start(), m.end()
-        if any(a < end and start < b for a, b in taken) or after_reference_cue(text, start):
+        digits = _NON_DIGIT.sub("", m.group())
+        international = m.group().startswith(("+", "00", "86"))
+        if international:
+            digits = "0" + digits[4:] if digits.startswith("0086") else "0" + digits[2:]
+        if not digits.startswith("0") or any(a < end and start < b for a, b in taken):
             continue
         # `$` also matches before a final newline, so the pattern can end one character early:
         # two characters of look-back give the same answer as scanning the whole prefix.
         if _URLISH_BEFORE.search(text, max(0, start - 2), start):
             continue
-        digits = _NON_DIGIT.sub("", m.group())
-        international = m.group().startswith(("+", "00", "86"))
-        if international:
-            digits = "0" + digits[4:] if digits.startswith("0086") else "0" + digits[2:]
-        if not digits.startswith("0"):
-            continue
         # A landline needs its written shape (separator or brackets after the area code) or a
         # cue: a bare 11-12 digit string is far more often an order or account number.
         ostart, oend = norm.original_span(start, end)
         shaped = international or _SHAPE.search(norm.original, ostart, oend) is not None
-        cued = _PHONE_CUE.search(text, max(0, start - 12), start) is not None
-        if not (shaped or cued):
+        if not (shaped or _PHONE_CUE.search(text, max(0, start - 12), start) is not None):
+            continue
+        if after_reference_cue(text, start):
             continue
         value = canonical_phone(digits, False)
         if value is not None:

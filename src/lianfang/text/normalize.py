@@ -30,7 +30,7 @@ from functools import cache
 
 import opencc
 
-from lianfang.text.scan import finditer_from, finditer_near
+from lianfang.text.scan import finditer_from, finditer_near, finditer_runs
 
 __all__ = ["Normalized", "normalize"]
 
@@ -153,7 +153,7 @@ class _CharSet:
     def findall(self, text: str) -> list[str]:
         """Every character of `text` in the set, in order within each half."""
         found = self.bmp.findall(text)
-        if _ASTRAL.search(text) is not None:
+        if _has_astral(text):
             found += self.astral.findall("".join(_ASTRAL.findall(text)))
         return found
 
@@ -161,9 +161,15 @@ class _CharSet:
         """True when some character of `text` is in the set."""
         if self.bmp.search(text) is not None:
             return True
-        if _ASTRAL.search(text) is None:
+        if not _has_astral(text):
             return False
         return self.astral.search("".join(_ASTRAL.findall(text))) is not None
+
+
+def _has_astral(text: str) -> bool:
+    # sre would test every character against an astral class; encoding a BMP-only str to
+    # UTF-16 is a copy, and its length tells whether any character needed a surrogate pair.
+    return len(text.encode("utf-16-le", "surrogatepass")) != 2 * len(text)
 
 
 _ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
@@ -356,9 +362,9 @@ def _fold_characters(buf: _Buffer) -> None:
     one, _multi, multi_re, _one_re = _char_tables()
     multi_keys, one_keys = _key_sets()
     if multi_keys.occurs_in(buf.text):
-        buf.sub(multi_re, lambda m: _multi_value(m.group()))
-    if one_keys.occurs_in(buf.text):
-        buf.replace_same_length(_translate_one(buf.text, one, one_keys))
+        # The astral ranges of the full class cost sre a test per character scanned.
+        buf.sub(multi_re if _has_astral(buf.text) else multi_keys.bmp, lambda m: _multi_value(m.group()))
+    buf.replace_same_length(_translate_one(buf.text, one, one_keys))
     if not unicodedata.is_normalized("NFKC", buf.text):
         # Combining sequences (e + U+0301, Hangul jamo) compose across characters: normalise
         # maximal runs of unusual characters as a whole, each run mapping to its whole span.
@@ -366,14 +372,32 @@ def _fold_characters(buf: _Buffer) -> None:
 
 
 def _translate_one(text: str, one: dict[int, str], keys: _CharSet) -> str:
-    # str.translate looks every character up in the dict (~40 ns each); pages hold a handful of
-    # distinct foldable characters (full-width punctuation), and str.replace runs at memchr speed.
-    found = set(keys.findall(text))
-    if len(found) > 16 or any(c in found for ch in found for c in one[ord(ch)]):
-        return text.translate(one)  # many kinds, or a chain a one-pass translate must not follow
-    for ch in found:
-        text = text.replace(ch, one[ord(ch)])
-    return text
+    """Return `text.translate(one)`, faster on the texts pages hold.
+
+    str.translate looks every character up in the dict (~40 ns each), and listing every
+    occurrence of a key costs about as much. A page holds a handful of distinct foldable
+    characters (full-width punctuation): each is found once, by a scan that goes on from where
+    the previous one stopped, and str.replace swaps all its occurrences at memchr speed.
+    """
+    source = text
+    pending = list(set(keys.astral.findall("".join(_ASTRAL.findall(text))))) if _has_astral(text) else []
+    kinds = 0
+    pos = 0
+    while True:
+        if pending:
+            ch = pending.pop()
+        elif (hit := keys.bmp.search(text, pos)) is not None:
+            ch, pos = hit.group(), hit.start()
+        else:
+            return text
+        kinds += 1
+        value = one[ord(ch)]
+        if kinds > _MAX_KINDS or keys.occurs_in(value):
+            return source.translate(one)  # many kinds, or a chain a one-pass translate must not follow
+        text = text.replace(ch, value)
+
+
+_MAX_KINDS = 16
 
 
 def _multi_value(ch: str) -> str:
@@ -429,6 +453,14 @@ _CUE_WORDS: tuple[tuple[str, str], ...] = (
     (f"纸飞机|小飞机|✈|🛩|{_ALONE_BEFORE}(?:TG|tg|Tg|Telegram|TELEGRAM|telegram){_ALONE_AFTER}", _TELEGRAM),
 )
 _CUE_FIRST = re.compile("[微薇威葳徽维卫危嶶溦巍vVＶwW扣抠叩寇🐧qQ纸小✈🛩tT]")
+# The same places for a text without astral characters (sre tests the astral members of a
+# class at every character), checked a character further in C: `小` alone (小学) or `t` alone
+# costs no Python-level try.
+_CUE_FIRST_BMP = re.compile(
+    "[微薇威葳徽维卫危嶶溦巍vVＶwW扣抠叩寇qQ纸小✈tT]"
+    "(?:(?<=[微薇威葳徽维卫危嶶溦巍])\\s?[信芯❤♥💗💕❤️]|(?<=[vVＶ])[信芯]|(?<=[vVwW])[xX]|(?<=[wW])[eE]"
+    "|(?<=[qQ])[qQ]|(?<=[tT])[gGeE]|(?<=扣)扣|(?<=抠)抠|(?<=叩)叩|(?<=寇)寇|(?<=[纸小])飞|(?<=✈))"
+)
 _CUE_RE = re.compile("|".join(f"(?P<c{i}>{p})" for i, (p, _) in enumerate(_CUE_WORDS)))
 
 
@@ -436,7 +468,7 @@ def _fold_cues(buf: _Buffer) -> None:
     def repl(m: re.Match[str]) -> str:
         return _CUE_WORDS[int(m.lastgroup[1:])][1] if m.lastgroup else m.group()
 
-    buf.sub(_CUE_RE, repl, first=_CUE_FIRST)
+    buf.sub(_CUE_RE, repl, first=_CUE_FIRST if _has_astral(buf.text) else _CUE_FIRST_BMP)
 
 
 _CN_DIGITS = {
@@ -464,14 +496,16 @@ _DATE_LIKE = re.compile(r"(?:19|20)\d\d[-/.年](?:0?[1-9]|1[0-2])[-/.月](?:0?[1
 # A run of _CN_RUN is a maximal chain of digits/numerals joined by at most two separators, and
 # only a chain holding a numeral can change. Such a chain (five or more digits) has a numeral
 # joined to a digit or numeral on its right, or an ASCII digit joined to a numeral on its left;
-# both tests start with the numeral (a plain class, fast), the second on the reversed text.
-_CN_LINK_RIGHT = re.compile(f"[{_CN_DIGIT_CLASS}]{_SEP}{{0,2}}[0-9{_CN_DIGIT_CLASS}]")
-_CN_LINK_LEFT_REVERSED = re.compile(f"[{_CN_DIGIT_CLASS}]{_SEP}{{0,2}}[0-9]")
+# one scan led by the numeral (a plain class, fast) tests both, the left side by look-behinds
+# of each fixed width.
+_CN_LINK = re.compile(
+    f"[{_CN_DIGIT_CLASS}](?:{_SEP}{{0,2}}[0-9{_CN_DIGIT_CLASS}]"
+    f"|(?<=[0-9].)|(?<=[0-9]{_SEP}.)|(?<=[0-9]{_SEP}{_SEP}.))"
+)
 
 
 def _fold_cn_numerals(buf: _Buffer) -> None:
-    text = buf.text
-    if _CN_LINK_RIGHT.search(text) is None and _CN_LINK_LEFT_REVERSED.search(text[::-1]) is None:
+    if _CN_LINK.search(buf.text) is None:
         return  # every numeral stands alone (一个, 三天): no run to fold
     buf.sub(_CN_RUN, _cn_run_digits)
 
@@ -490,41 +524,42 @@ def _cn_run_digits(m: re.Match[str]) -> str:
     return "".join(out)
 
 
-def _collapse_digit_runs(buf: _Buffer) -> None:
-    def repl(m: re.Match[str]) -> str:
-        run = m.group()
-        if _DATE_LIKE.match(run):
-            return run
-        groups = _DIGITS.findall(run)
-        total = sum(len(g) for g in groups)
-        if total < 5:
-            return run  # ranges and small numbers (3-5, 1 2 3) stay as written
-        if 15 <= total <= 19 and 3 <= len(groups) <= 5:
-            return "".join(groups)  # ID-card (6-8-4) and bank-card (4-4-4-4-3) layouts
-        # One number broken up has digit-by-digit pieces or long inner groups (138 0013 8000);
-        # short inner groups (30 🌜 60 🌞 120) are a list of amounts.
-        if not all(len(g) == 1 for g in groups) and any(len(g) < 3 for g in groups[1:-1]):
-            return run
-        # Two long numbers separated by blanks are a list, not one number broken up.
-        # Numbers are gathered as lists of groups: `+=` on a list item copies the whole number
-        # each time, quadratic on a megabyte of `1 1 1 …`.
-        out: list[str] = []
-        number = [groups[0]]
-        size = len(groups[0])
-        seps = _SEPS.findall(run)
-        for sep, group in zip(seps, groups[1:], strict=True):
-            if sep.isspace() and size >= 5 and len(group) >= 5:
-                out.append("".join(number))
-                out.append(" ")
-                number, size = [group], len(group)
-            else:
-                number.append(group)
-                size += len(group)
-        out.append("".join(number))
-        return "".join(out)
+def _collapsed(run: str) -> str:
+    """The digit run `run` (a _DIGIT_RUN match) with the separators that break up one number removed."""
+    if _DATE_LIKE.match(run):
+        return run
+    groups = _DIGITS.findall(run)
+    total = sum(map(len, groups))
+    if total < 5:
+        return run  # ranges and small numbers (3-5, 1 2 3) stay as written
+    if 15 <= total <= 19 and 3 <= len(groups) <= 5:
+        return "".join(groups)  # ID-card (6-8-4) and bank-card (4-4-4-4-3) layouts
+    # One number broken up has digit-by-digit pieces (total == number of groups) or long inner
+    # groups (138 0013 8000); short inner groups (30 🌜 60 🌞 120) are a list of amounts.
+    if total != len(groups) and min(map(len, groups[1:-1]), default=3) < 3:
+        return run
+    # Two long numbers separated by blanks are a list, not one number broken up.
+    # Numbers are gathered as lists of groups: `+=` on a list item copies the whole number
+    # each time, quadratic on a megabyte of `1 1 1 …`.
+    out: list[str] = []
+    number = [groups[0]]
+    size = len(groups[0])
+    seps = _SEPS.findall(run)
+    for sep, group in zip(seps, groups[1:], strict=True):
+        if sep.isspace() and size >= 5 and len(group) >= 5:
+            out.append("".join(number))
+            out.append(" ")
+            number, size = [group], len(group)
+        else:
+            number.append(group)
+            size += len(group)
+    out.append("".join(number))
+    return "".join(out)
 
-    if _DIGIT_LINK.search(buf.text) is not None:
-        buf.sub(_DIGIT_RUN, repl)
+
+def _collapse_digit_runs(buf: _Buffer) -> None:
+    runs = finditer_runs(_DIGIT_RUN, _DIGIT_LINK, buf.text, _ASCII_DIGITS)
+    buf.apply((m.start(), m.end(), _collapsed(m.group())) for m in runs)
     if _DOTTED_GATE.search(buf.text) is not None:
         # _DOTTED_RUN opens with a look-behind (tried at every character); its first dot group
         # (a _DOTTED_GATE hit) lies at most _DOTTED_REACH characters after its start.
@@ -537,9 +572,12 @@ def _collapse_digit_runs(buf: _Buffer) -> None:
 _DOTTED_RUN = re.compile(r"(?<![0-9.])[0-9]{3,4}(?:\.[0-9]{3,4}){2,4}(?![0-9]|\.[0-9])")
 
 
-# Every separated run holds a digit, separators and a digit (a scan led by a plain class, which
-# sre runs fast, unlike _DIGIT_RUN's look-behind); every dotted run a dot followed by three digits.
+# A separated run starts where a run of digits does, and its first group ends in a digit,
+# separators and a digit: a scan led by a plain class (which sre runs fast, unlike
+# _DIGIT_RUN's look-behind) finds those ends, and _DIGIT_RUN is tried only at their runs' starts.
+# Every dotted run holds a dot followed by three digits.
 _DIGIT_LINK = re.compile(f"[0-9]{_SEP}{{1,3}}[0-9]")
+_ASCII_DIGITS = "0123456789"
 # Dots are rare, so this scan is cheap.
 _DOTTED_GATE = re.compile(r"\.[0-9]{3}")
 _DOTTED_REACH = 4
@@ -563,12 +601,24 @@ _DEFANG = re.compile(f"(?<=[A-Za-z0-9]){_DOT_WORD}(?=[A-Za-z])|(?<=[A-Za-z]){_DO
 
 
 # Where those two can begin: right after an ASCII letter or digit (both look-behinds demand one),
-# at a blank or the first character of a dot word. Rare on a page, unlike `。` or `(` alone.
-_DEFANG_AT = re.compile(r"[A-Za-z0-9](?:\s?[点點。\[\(\{【]|\s[dD])")
-_SPACED_DOT_AT = re.compile(r"[A-Za-z0-9](?:\s+\.|\.\s)")
+# at a blank, a dot or the first character of a dot word, checked on to the letter or digit
+# after it (a digit only after a letter) in C: `1。` + newline + `2024` costs no Python-level
+# try. The look-ahead for the character after the letter or digit fails fast on digit strings.
+_DOT_NEXT = r"(?=[\s点點。\[\(\{【.])"
+_DEFANG_AT = re.compile(
+    f"[A-Za-z0-9]{_DOT_NEXT}(?:(?<=[A-Za-z]){_DOT_WORD}[A-Za-z0-9]|{_DOT_WORD}[A-Za-z])"
+)
+_SPACED_DOT_AT = re.compile(f"[A-Za-z0-9]{_DOT_NEXT}(?:\\s+\\.\\s*|\\.\\s+)[a-z]")
+# Either kind of candidate; most pages have none, and one scan then stands for both.
+_DOT_CANDIDATE = re.compile(
+    f"[A-Za-z0-9]{_DOT_NEXT}(?:(?<=[A-Za-z]){_DOT_WORD}[A-Za-z0-9]|{_DOT_WORD}[A-Za-z]"
+    f"|\\s+\\.\\s*[a-z]|\\.\\s+[a-z])"
+)
 
 
 def _fold_defanged_dots(buf: _Buffer) -> None:
+    if _DOT_CANDIDATE.search(buf.text) is None:
+        return
     buf.sub(_DEFANG, lambda m: ".", first=_DEFANG_AT, skip=1)
     buf.sub(_SPACED_DOT, _spaced_dot, first=_SPACED_DOT_AT, skip=1)
 

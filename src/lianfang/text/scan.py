@@ -6,16 +6,20 @@ ours) therefore run the whole matcher on every character of a 200 KB page. When 
 match can begin are rare and cheap to find (a plain class, a literal), trying the pattern only
 there gives the same matches much faster. Where those places turn out to be dense (English
 prose for a `[tT]` class, a crafted megabyte of `www.`), a Python loop per place would cost
-more than sre's own scan, so both functions hand over to `pattern.finditer` from where they
-are, which yields the same matches from there on.
+more than sre's own scan, so the three `finditer_*` hand over to `pattern.finditer` from where they
+are, which yields the same matches from there on. `has_digit_run` is the cheap test for
+"a long number somewhere" that lets the card and ID patterns skip a page without one.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import cache
 
-__all__ = ["finditer_from", "finditer_near"]
+import numpy as np
+
+__all__ = ["finditer_from", "finditer_near", "finditer_runs", "has_digit_run"]
 
 # After this many tries, fall back to sre when tries come more often than one per this many
 # characters: a try costs about what sre's own scan spends on that many characters.
@@ -103,3 +107,62 @@ def finditer_near(
             continue
         yield found
         pos = found.end()
+
+
+def finditer_runs(
+    pattern: re.Pattern[str], link: re.Pattern[str], text: str, chars: str
+) -> Iterator[re.Match[str]]:
+    """Yield exactly the matches of `pattern.finditer(text)`, trying `pattern` only where a linked run starts.
+
+    Contract: every match of `pattern` begins at the first character of a run of `chars` whose
+    last character starts a hit of `link`, and `pattern` never matches the empty string (a
+    number broken up by separators: its first group ends where the separators begin). Each
+    `link` hit costs one `rstrip` back to the start of its run and one `match` there.
+    """
+    pos = 0
+    tries = 0
+    while True:
+        if tries > _DENSE_AFTER and tries * _CHARS_PER_TRY > pos:
+            yield from pattern.finditer(text, pos)
+            return
+        hit = link.search(text, pos)
+        if hit is None:
+            return
+        q = hit.start()
+        # No match starts in [pos, q] except at the start of the run holding q (or at pos).
+        tries += 1
+        found = pattern.match(text, pos + len(text[pos:q + 1].rstrip(chars)))
+        if found is None:
+            pos = q + 1
+            continue
+        yield found
+        pos = found.end()
+
+
+def has_digit_run(text: str, length: int) -> bool:
+    """True when `text` holds `length` (>= 1) ASCII digits in a row.
+
+    The gate of patterns that need a long number (`[0-9]{16}`): sre tries such a pattern at
+    every digit of a page, while here the code points of a long text are compared as one array
+    and runs are found by and-ing the digit mask with itself shifted, doubling the width each
+    time. A short text (a post, a message) is cheaper for sre than numpy's fixed cost.
+    """
+    if len(text) < _ARRAY_FROM:
+        return _digits_in_a_row(length).search(text) is not None
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    window = (codes - 48) < 10  # unsigned: code points below '0' wrap round to large values
+    width = 1
+    while width < length:
+        step = min(width, length - width)
+        window = window[:-step] & window[step:]
+        width += step
+    return bool(window.any())
+
+
+# Below this many characters sre's scan costs less than numpy's ~10 µs of set-up.
+_ARRAY_FROM = 2_000
+
+
+@cache
+def _digits_in_a_row(length: int) -> re.Pattern[str]:
+    return re.compile(f"[0-9]{{{length}}}")
