@@ -62,10 +62,16 @@ def fold_for_detection(normalized: str) -> str:
     result only for rule matching and features, never to locate indicators.
     """
     text = normalized.lower()
-    text = _NOISE_BETWEEN_CJK.sub("", text)
-    text = _OO.sub(lambda m: "0" * len(m.group()), text)
-    text = _DU.sub("赌", text)
-    return _VARIANT_RE.sub(lambda m: VARIANTS[m.group()], text)
+    while True:
+        text = _NOISE_BETWEEN_CJK.sub("", text)
+        text = _OO.sub(lambda m: "0" * len(m.group()), text)
+        text, variants = _VARIANT_RE.subn(lambda m: VARIANTS[m.group()], text)
+        text, dus = _DU.subn("赌", text)
+        # A replacement can put new CJK next to noise or another variant (`赌-bo彩`), so go
+        # round again until nothing changes; that is rare, and it ends because every
+        # replacement removes ASCII letters or a character no replacement writes (菠, 涩, 代…).
+        if not variants and not dus:
+            return text
 
 
 def _toneless(syllable: str) -> str:

@@ -37,7 +37,7 @@ def prepare(text: str, rules: RuleSet) -> Prepared:
 def prepare_normalized(norm: Normalized, rules: RuleSet) -> Prepared:
     """`prepare` for a text already normalised (the pipeline normalises once for all stages)."""
     folded = fold_for_detection(norm.text)
-    return Prepared(folded, tuple(rules.match(folded)))
+    return Prepared(folded, tuple(rules.match_folded(folded)))
 
 
 # Surface cues of contact points and money that black/gray-industry posts carry. They are

@@ -111,10 +111,13 @@ class RuleSet:
     def match(self, text: str) -> list[RuleHit]:
         """Return the rules that fire on `text` (normalised or raw), strongest first.
 
-        The text is folded with `fold_for_detection` first (idempotent on folded text). Never
-        raises for str input; an empty text fires nothing.
+        The text is folded with `fold_for_detection` first. Never raises for str input; an
+        empty text fires nothing.
         """
-        folded = fold_for_detection(text)
+        return self.match_folded(fold_for_detection(text))
+
+    def match_folded(self, folded: str) -> list[RuleHit]:
+        """`match` for a text already passed through `fold_for_detection` (no second fold)."""
         main: dict[int, str] = {}
         groups: dict[int, set[int]] = {}
         vetoed: set[int] = set()

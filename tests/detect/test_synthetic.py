@@ -1,0 +1,45 @@
+"""Self-written training posts: seeded, labelled, varied; fraud posts join training at their weight."""
+
+from __future__ import annotations
+
+from lianfang.detect.datasets import LabelledText
+from lianfang.detect.model import ModelConfig, training_rows
+from lianfang.detect.rules import default_rules
+from lianfang.detect.synthetic import SUBTYPE_TEMPLATES, everyday_posts, fraud_posts
+from lianfang.taxonomy import FRAUD_SUBTYPES
+
+
+def test_generator_is_seeded_and_varied() -> None:
+    posts = fraud_posts(200, 3)
+    assert posts == fraud_posts(200, 3)
+    assert posts != fraud_posts(200, 4)
+    assert len({p.text for p in posts}) == 200
+    assert {p.label for p in posts} == {"fraud"}
+    assert all("{" not in p.text and "}" not in p.text for p in posts)
+
+
+def test_every_fraud_subtype_has_templates() -> None:
+    assert set(SUBTYPE_TEMPLATES) == set(FRAUD_SUBTYPES)
+    assert all(len(templates) >= 4 for templates in SUBTYPE_TEMPLATES.values())
+
+
+def test_training_rows_add_written_posts_at_their_weight() -> None:
+    data = [LabelledText("刷单返利日结", "fraud"), LabelledText("今天吃了面条", "benign")]
+    config = ModelConfig(synthetic_fraud=10, synthetic_weight=0.5)
+    rows, weights = training_rows(data, [], config)
+    assert len(rows) == 12 and rows[2:] == fraud_posts(10, config.seed)
+    assert weights[2:].tolist() == [0.5 * weights[0]] * 10
+    # Without real fraud rows there is nothing to tie the weight to: no written posts.
+    rows, _ = training_rows([LabelledText("今天吃了面条", "benign")], [], config)
+    assert len(rows) == 1
+    rows, _ = training_rows(data, [], ModelConfig(synthetic_fraud=0))
+    assert len(rows) == 2
+
+
+def test_everyday_posts_are_benign_and_fire_no_rule() -> None:
+    posts = everyday_posts(300, 0)
+    assert posts == everyday_posts(300, 0)
+    assert {p.label for p in posts} == {"benign"}
+    assert len({p.text for p in posts}) == 300
+    rules = default_rules()
+    assert [p.text for p in posts if rules.match(p.text)] == []
