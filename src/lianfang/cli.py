@@ -157,15 +157,16 @@ def key_revoke(
     from lianfang.store.accounts import key_id_of, revoke_key
     from lianfang.store.db import make_database
 
+    key_id = key_id_of(key)
     db = make_database(Settings())
     try:
         with db.write.begin() as session:
-            revoke_key(session, key_id_of(key))
+            revoke_key(session, key_id)
     except LianfangError as exc:
         raise _fail(exc) from None
     finally:
         db.dispose()
-    typer.echo(t("key_revoked", key_id=key_id_of(key), ttl=AUTH_TTL_S))
+    typer.echo(t("key_revoked", key_id=key_id, ttl=AUTH_TTL_S))
 
 
 @db_app.command("upgrade")

@@ -27,6 +27,11 @@ _DENSE_AFTER = 256
 _CHARS_PER_TRY = 24
 
 
+def _too_dense(tries: int, pos: int) -> bool:
+    """True when `tries` Python-level tries up to `pos` cost more than sre's own scan would."""
+    return tries > _DENSE_AFTER and tries * _CHARS_PER_TRY > pos
+
+
 def finditer_from(
     pattern: re.Pattern[str], first: re.Pattern[str], text: str, skip: int = 0
 ) -> Iterator[re.Match[str]]:
@@ -45,7 +50,7 @@ def finditer_from(
     tries = 0
     while pos < end:
         tries += 1
-        if tries > _DENSE_AFTER and tries * _CHARS_PER_TRY > pos:
+        if _too_dense(tries, pos):
             yield from pattern.finditer(text, pos)
             return
         hit = search(text, max(0, pos - skip))
@@ -75,7 +80,7 @@ def finditer_near(
     pos = 0
     tries = 0
     while True:
-        if tries > _DENSE_AFTER and tries * _CHARS_PER_TRY > pos:
+        if _too_dense(tries, pos):
             yield from pattern.finditer(text, pos)
             return
         hit = anchor.search(text, pos)
@@ -122,7 +127,7 @@ def finditer_runs(
     pos = 0
     tries = 0
     while True:
-        if tries > _DENSE_AFTER and tries * _CHARS_PER_TRY > pos:
+        if _too_dense(tries, pos):
             yield from pattern.finditer(text, pos)
             return
         hit = link.search(text, pos)
