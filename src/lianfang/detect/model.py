@@ -40,6 +40,7 @@ from lianfang.detect.datasets import LabelledText, read_chineseharm, read_cold
 from lianfang.detect.features import Prepared, prepare, prepare_normalized, side_features
 from lianfang.detect.rules import RuleHit, RuleSet, default_rules
 from lianfang.detect.synthetic import everyday_posts, fraud_posts
+from lianfang.detect.tfidf import tfidf_rows
 from lianfang.errors import InputError
 from lianfang.taxonomy import CHINESEHARM_LABELS, TO_CHINESEHARM, Category, Stage
 from lianfang.text.normalize import Normalized
@@ -131,9 +132,9 @@ class DetectorModel:
     def features(self, prepared: Sequence[Prepared]) -> sp.csr_matrix:
         """Feature matrix (TF-IDF block, then side-features) for prepared texts."""
         folded = [p.folded for p in prepared]
-        blocks = [self.vectorizer.transform(folded)]
+        blocks = [tfidf_rows(self.vectorizer, folded)]
         if self.sound_vectorizer is not None:
-            blocks.append(self.sound_vectorizer.transform([sound_key(t) for t in folded]))
+            blocks.append(tfidf_rows(self.sound_vectorizer, [sound_key(t) for t in folded]))
         blocks.append(side_features(prepared, self.rule_ids, self.config.side_scale))
         return sp.hstack(blocks, format="csr", dtype=np.float32)
 
