@@ -637,7 +637,8 @@ def _spaced_dot(m: re.Match[str]) -> str:
     return "." if label is not None and any(c.isdigit() for c in label.group()) else m.group()
 
 
-_PASSES: tuple[Callable[[_Buffer], None], ...] = (
+_Pass = Callable[[_Buffer], None]
+_PASSES: tuple[_Pass, ...] = (
     _fold_characters,
     _to_simplified,
     _fold_cues,
@@ -646,6 +647,16 @@ _PASSES: tuple[Callable[[_Buffer], None], ...] = (
     _fold_defanged_dots,
 )
 _MAX_ROUNDS = 4
+# What `_collapse_digit_runs` changes (separators between two ASCII digits dropped, or a blank
+# between two long numbers made " ") cannot give these passes work they did not have before:
+# characters are folded one by one and NFKC never composes an ASCII digit with a neighbour;
+# opencc's t2s dictionaries hold no ASCII digit, so no phrase reaches across a number; cue
+# words and their look-arounds end at a digit. A pass that left the text alone therefore leaves
+# the collapsed text alone too (tests/text/test_normalize.py checks this against the plain loop).
+# Chinese numerals are not among them: a number joined up can become a five-numeral run.
+_KEPT_SETTLED: dict[_Pass, frozenset[_Pass]] = {
+    _collapse_digit_runs: frozenset({_fold_characters, _to_simplified, _fold_cues}),
+}
 
 
 def normalize(text: str) -> Normalized:
@@ -655,16 +666,23 @@ def normalize(text: str) -> Normalized:
     input. The result is a fixed point: normalising its `text` again returns the same text.
     """
     buf = _Buffer(text)
-    # Rounds of all passes until one round changes nothing, at most _MAX_ROUNDS. The passes are
-    # pure functions of the text, so once the last len(_PASSES) steps in a row left the text
-    # alone, every further step would too: stopping there gives the same text as finishing the
-    # round and running a confirming one, without re-running the passes that already confirmed.
-    unchanged = 0
+    # Rounds of all passes until every pass leaves the text alone, at most _MAX_ROUNDS. The
+    # passes are pure functions of the text: a pass that left the current text alone is
+    # `settled` and is skipped until a change it may care about (every change but the ones
+    # _KEPT_SETTLED lists). Skipping only drops steps that would change nothing, so the result
+    # is that of running every round in full.
+    settled: frozenset[_Pass] = frozenset()
     for applied in range(_MAX_ROUNDS * len(_PASSES)):
+        step = _PASSES[applied % len(_PASSES)]
+        if step in settled:
+            continue
         before = buf.text
-        _PASSES[applied % len(_PASSES)](buf)
-        unchanged = unchanged + 1 if buf.text == before else 0
-        if unchanged == len(_PASSES):
+        step(buf)
+        if buf.text != before:
+            settled &= _KEPT_SETTLED.get(step, frozenset())
+            continue
+        settled |= {step}
+        if len(settled) == len(_PASSES):
             break
     if buf.map is None:
         return Normalized(text=buf.text, original=text)
