@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from lianfang.indicators import finance, identity, im, net, phone
 from lianfang.text import normalize as norm_module
 from lianfang.text import scan as scan_module
-from lianfang.text.scan import finditer_from, finditer_near, finditer_runs, has_digit_run
+from lianfang.text.scan import finditer_from, finditer_near, finditer_runs, has_digit_run, has_spaced_groups
 
 # Text biased towards what the patterns care about: cue words, digits, dots, blanks, links.
 _PIECES = st.sampled_from([
@@ -175,6 +175,43 @@ def test_has_digit_run_equals_the_pattern(text: str, length: int) -> None:
     # Long texts take the array path: the same answer wherever the digits sit.
     assert has_digit_run("中" * scan_module._ARRAY_FROM + text, length) == expected
     assert has_digit_run(text + "a" * scan_module._ARRAY_FROM, length) == expected
+
+
+_ANY_DIGITS = "0123456789１２٣a 中\ud800"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=_ANY_DIGITS + "\U0001D7CF\U0001F600", max_size=40), st.integers(1, 12))
+def test_any_script_digit_run_never_hides_a_run(text: str, length: int) -> None:
+    expected = re.search(f"\\d{{{length}}}", text) is not None
+    assert has_digit_run(text, length, any_script=True) == expected
+    padded = "中" * scan_module._ARRAY_FROM + text
+    # The array path knows every BMP digit; beyond the BMP it may only say yes too often.
+    if expected or not any(ord(c) > 0xFFFF for c in text):
+        assert has_digit_run(padded, length, any_script=True) == expected
+    else:
+        assert has_digit_run(padded, length, any_script=True) or not expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["1234", "5678", "１２３４", "12", " ", "  ", "a", "中"]), max_size=16)
+       .map("".join), st.booleans())
+def test_spaced_groups_equal_the_pattern(text: str, any_script: bool) -> None:
+    digit = r"\d" if any_script else "[0-9]"
+    expected = re.search(f"{digit}{{4}}(?: {digit}{{4}}){{3}}", text) is not None
+    assert has_spaced_groups(text, 4, 4, any_script=any_script) == expected
+    for long in ("中" * scan_module._ARRAY_FROM + text, text + "a" * scan_module._ARRAY_FROM):
+        assert has_spaced_groups(long, 4, 4, any_script=any_script) == expected
+
+
+def test_spaced_groups_on_known_cases() -> None:
+    card = "卡号 6222 0202 0000 1111 请核对"
+    for text in (card, card + "中" * scan_module._ARRAY_FROM):
+        assert has_spaced_groups(text, 4, 4)
+        assert not has_spaced_groups(text.replace("0000", "000"), 4, 4)
+        assert not has_spaced_groups(text.replace("0202 ", "0202  "), 4, 4)
+        assert not has_spaced_groups(text.replace("1111", "１１１１"), 4, 4)
+        assert has_spaced_groups(text.replace("1111", "１１１１"), 4, 4, any_script=True)
 
 
 @pytest.mark.parametrize(("name", "pattern", "link", "chars"), _RUNS, ids=[r[0] for r in _RUNS])

@@ -19,7 +19,7 @@ from functools import cache
 
 import numpy as np
 
-__all__ = ["finditer_from", "finditer_near", "finditer_runs", "has_digit_run"]
+__all__ = ["finditer_from", "finditer_near", "finditer_runs", "has_digit_run", "has_spaced_groups"]
 
 # After this many tries, fall back to sre when tries come more often than one per this many
 # characters: a try costs about what sre's own scan spends on that many characters.
@@ -144,30 +144,81 @@ def finditer_runs(
         pos = found.end()
 
 
-def has_digit_run(text: str, length: int) -> bool:
+def has_digit_run(text: str, length: int, *, any_script: bool = False) -> bool:
     """True when `text` holds `length` (>= 1) ASCII digits in a row.
 
     The gate of patterns that need a long number (`[0-9]{16}`): sre tries such a pattern at
     every digit of a page, while here the code points of a long text are compared as one array
     and runs are found by and-ing the digit mask with itself shifted, doubling the width each
     time. A short text (a post, a message) is cheaper for sre than numpy's fixed cost.
+    `any_script` counts every character `\\d` matches (full-width and other scripts' digits).
     """
     if len(text) < _ARRAY_FROM:
-        return _digits_in_a_row(length).search(text) is not None
-    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    window = (codes - 48) < 10  # unsigned: code points below '0' wrap round to large values
-    width = 1
-    while width < length:
-        step = min(width, length - width)
-        window = window[:-step] & window[step:]
-        width += step
-    return bool(window.any())
+        return _digit_pattern(f"{_digit(any_script)}{{{length}}}").search(text) is not None
+    return bool(_runs(_digit_mask(text, any_script), length).any())
+
+
+def has_spaced_groups(text: str, groups: int, width: int, *, any_script: bool = False) -> bool:
+    """True when `text` holds `groups` (>= 1) runs of `width` digits, each pair one space apart.
+
+    The gate of a spaced card layout (`6222 0202 0000 1111`), by the same array test as
+    `has_digit_run`; `any_script` as there.
+    """
+    digit = _digit(any_script)
+    if len(text) < _ARRAY_FROM:
+        layout = f"{digit}{{{width}}}(?: {digit}{{{width}}}){{{groups - 1}}}"
+        return _digit_pattern(layout).search(text) is not None
+    codes = _code_points(text)
+    runs = _runs(_digit_mask(text, any_script, codes), width)
+    spaces = codes == 32
+    count = len(codes) - (groups * (width + 1) - 1) + 1
+    if count <= 0:
+        return False
+    layout = runs[:count].copy()
+    for j in range(1, groups):
+        at = j * (width + 1)
+        layout &= spaces[at - 1 : at - 1 + count] & runs[at : at + count]
+    return bool(layout.any())
 
 
 # Below this many characters sre's scan costs less than numpy's ~10 µs of set-up.
 _ARRAY_FROM = 2_000
 
 
+def _digit(any_script: bool) -> str:
+    return r"\d" if any_script else "[0-9]"
+
+
 @cache
-def _digits_in_a_row(length: int) -> re.Pattern[str]:
-    return re.compile(f"[0-9]{{{length}}}")
+def _digit_pattern(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
+def _code_points(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+
+
+def _digit_mask(text: str, any_script: bool, codes: np.ndarray | None = None) -> np.ndarray:
+    codes = _code_points(text) if codes is None else codes
+    if not any_script:
+        return (codes - 48) < 10  # unsigned: code points below '0' wrap round to large values
+    # Beyond the BMP the table's last entry answers "maybe": a gate may say yes too often, never no.
+    return _decimal_table().take(np.minimum(codes, 0x10000))
+
+
+@cache
+def _decimal_table() -> np.ndarray:
+    table = np.array([chr(c).isdecimal() for c in range(0x10000)] + [True])
+    table[0xD800:0xE000] = False  # lone surrogates are no digits
+    return table
+
+
+def _runs(mask: np.ndarray, length: int) -> np.ndarray:
+    """Where a run of `length` True values starts (one entry per start position)."""
+    window = mask
+    width = 1
+    while width < length:
+        step = min(width, length - width)
+        window = window[:-step] & window[step:]
+        width += step
+    return window
