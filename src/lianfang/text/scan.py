@@ -166,8 +166,8 @@ def has_spaced_groups(text: str, groups: int, width: int, *, any_script: bool = 
     """
     digit = _digit(any_script)
     if len(text) < _ARRAY_FROM:
-        layout = f"{digit}{{{width}}}(?: {digit}{{{width}}}){{{groups - 1}}}"
-        return _digit_pattern(layout).search(text) is not None
+        spaced = f"{digit}{{{width}}}(?: {digit}{{{width}}}){{{groups - 1}}}"
+        return _digit_pattern(spaced).search(text) is not None
     codes = _code_points(text)
     runs = _runs(_digit_mask(text, any_script, codes), width)
     spaces = codes == 32
