@@ -1,6 +1,9 @@
-"""tfidf_rows must give the rows scikit-learn's TfidfVectorizer.transform gives."""
+"""CharTfidf must give the rows scikit-learn's TfidfVectorizer.transform gives."""
 
 from __future__ import annotations
+
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -8,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from lianfang.detect.tfidf import char_ngrams, tfidf_rows
+from lianfang.detect.tfidf import CharTfidf, char_ngrams
 
 CORPUS = [
     "加微信领红包，日赚三百",
@@ -32,7 +35,7 @@ def test_rows_equal_sklearn_on_known_and_unseen_texts(sublinear: bool) -> None:
     vectorizer = _fitted(sublinear)
     docs = [*CORPUS, "完全没见过的句子", "", "   ", "微信微信微信 888 888"]
     expected = vectorizer.transform(docs).toarray()
-    got = tfidf_rows(vectorizer, docs)
+    got = CharTfidf.of(vectorizer).rows(docs)
     assert got.shape == expected.shape
     assert got.dtype == np.float32
     np.testing.assert_allclose(got.toarray(), expected, atol=1e-6)
@@ -41,7 +44,7 @@ def test_rows_equal_sklearn_on_known_and_unseen_texts(sublinear: bool) -> None:
 
 def test_no_docs_give_an_empty_matrix() -> None:
     vectorizer = _fitted(True)
-    assert tfidf_rows(vectorizer, []).shape == (0, len(vectorizer.idf_))
+    assert CharTfidf.of(vectorizer).rows([]).shape == (0, len(vectorizer.idf_))
 
 
 @settings(max_examples=200, deadline=None)
@@ -50,5 +53,12 @@ def test_ngrams_and_rows_match_sklearn_on_any_text(text: str) -> None:
     vectorizer = _fitted(True)
     assert char_ngrams(text, 1, 4) == vectorizer.build_analyzer()(text)
     np.testing.assert_allclose(
-        tfidf_rows(vectorizer, [text]).toarray(), vectorizer.transform([text]).toarray(), atol=1e-6
+        CharTfidf.of(vectorizer).rows([text]).toarray(), vectorizer.transform([text]).toarray(), atol=1e-6
     )
+
+
+def test_classifying_does_not_import_scikit_learn() -> None:
+    # scikit-learn's import is most of a fresh process's model load; only training needs it.
+    probe = "import sys, lianfang; lianfang.classify('加微信领红包'); print('sklearn' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

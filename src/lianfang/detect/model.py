@@ -26,13 +26,11 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import joblib
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
 
 from lianfang.detect.canonical import sound_key
 from lianfang.detect.classification import Classification
@@ -40,10 +38,14 @@ from lianfang.detect.datasets import LabelledText, read_chineseharm, read_cold
 from lianfang.detect.features import Prepared, prepare, prepare_normalized, side_features
 from lianfang.detect.rules import RuleHit, RuleSet, default_rules
 from lianfang.detect.synthetic import everyday_posts, fraud_posts
-from lianfang.detect.tfidf import tfidf_rows
+from lianfang.detect.tfidf import CharTfidf
 from lianfang.errors import InputError
 from lianfang.taxonomy import CHINESEHARM_LABELS, TO_CHINESEHARM, Category, Stage
 from lianfang.text.normalize import Normalized
+
+if TYPE_CHECKING:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
 
 __all__ = [
     "COLD_LABELS",
@@ -110,8 +112,8 @@ class ModelConfig:
 class DetectorModel:
     """A fitted detector: vectorizer, rule columns and the weights of both heads."""
 
-    vectorizer: TfidfVectorizer
-    sound_vectorizer: TfidfVectorizer | None
+    vectorizer: CharTfidf
+    sound_vectorizer: CharTfidf | None
     rule_ids: tuple[str, ...]
     labels: tuple[str, ...]
     coef: np.ndarray
@@ -132,9 +134,9 @@ class DetectorModel:
     def features(self, prepared: Sequence[Prepared]) -> sp.csr_matrix:
         """Feature matrix (TF-IDF block, then side-features) for prepared texts."""
         folded = [p.folded for p in prepared]
-        blocks = [tfidf_rows(self.vectorizer, folded)]
+        blocks = [self.vectorizer.rows(folded)]
         if self.sound_vectorizer is not None:
-            blocks.append(tfidf_rows(self.sound_vectorizer, [sound_key(t) for t in folded]))
+            blocks.append(self.sound_vectorizer.rows([sound_key(t) for t in folded]))
         blocks.append(side_features(prepared, self.rule_ids, self.config.side_scale))
         return sp.hstack(blocks, format="csr", dtype=np.float32)
 
@@ -214,10 +216,11 @@ def fit(
     all_texts = list(dict.fromkeys([r.text for r in harm_rows] + [r.text for r in cold_rows] + daily))
     prepared = {t: prepare(t, rules) for t in all_texts}
     folded = [prepared[t].folded for t in all_texts]
-    vectorizer = _vectorizer(config.ngram_max, config).fit(folded)
+    vectorizer = CharTfidf.of(_vectorizer(config.ngram_max, config).fit(folded))
     sound_vectorizer = None
     if config.sound_ngram_max:
-        sound_vectorizer = _vectorizer(config.sound_ngram_max, config).fit([sound_key(t) for t in folded])
+        sound = _vectorizer(config.sound_ngram_max, config).fit([sound_key(t) for t in folded])
+        sound_vectorizer = CharTfidf.of(sound)
     rule_ids = tuple(r.id for r in rules.rules)
     none = np.zeros(0)
     empty = DetectorModel(vectorizer, sound_vectorizer, rule_ids, (), none, none, none, 0.0, config)
@@ -227,7 +230,7 @@ def fit(
     if config.head == "nblr":
         harm_classes, harm_coef, harm_intercept = _nb_logistic(x_harm, labels, weights, config)
     elif config.head == "lr":
-        harm = LogisticRegression(C=config.c, max_iter=config.max_iter, random_state=config.seed)
+        harm = _logistic(config)
         harm.fit(x_harm, labels, sample_weight=weights)
         harm_classes = tuple(str(c) for c in harm.classes_)
         harm_coef, harm_intercept = harm.coef_.astype(np.float32), harm.intercept_.astype(np.float32)
@@ -238,7 +241,7 @@ def fit(
     cold_intercept = 0.0
     if len({r.label for r in cold_rows}) == 2:
         x_cold = empty.features([prepared[r.text] for r in cold_rows])
-        head = LogisticRegression(C=config.c, max_iter=config.max_iter, random_state=config.seed)
+        head = _logistic(config)
         head.fit(x_cold, [r.label == "offensive" for r in cold_rows])
         cold_coef = head.coef_[0].astype(np.float32)
         cold_intercept = float(head.intercept_[0])
@@ -311,12 +314,14 @@ def _nb_binary(
     p = 1.0 + np.asarray(present[mine].T @ weights[mine]).ravel()
     q = 1.0 + np.asarray(present[~mine].T @ weights[~mine]).ravel()
     ratio = np.log((p / p.sum()) / (q / q.sum())).astype(np.float32)
-    head = LogisticRegression(C=config.c, max_iter=config.max_iter, random_state=config.seed)
+    head = _logistic(config)
     head.fit(x @ sp.diags(ratio), mine, sample_weight=weights)
     return (head.coef_[0] * ratio).astype(np.float32), float(head.intercept_[0])
 
 
 def _vectorizer(ngram_max: int, config: ModelConfig) -> TfidfVectorizer:
+    from sklearn.feature_extraction.text import TfidfVectorizer  # training only: slow to import
+
     return TfidfVectorizer(
         analyzer="char",
         ngram_range=(1, ngram_max),
@@ -328,18 +333,21 @@ def _vectorizer(ngram_max: int, config: ModelConfig) -> TfidfVectorizer:
     )
 
 
-def _vectorizer_state(vectorizer: TfidfVectorizer) -> dict[str, Any]:
-    """A fitted vectorizer as numpy arrays: unpickling a 300k-entry dict is what made loads slow."""
-    vocabulary = vectorizer.vocabulary_
-    terms = sorted(vocabulary, key=vocabulary.__getitem__)
-    return {"ngram_max": vectorizer.ngram_range[1], "terms": np.array(terms), "idf": vectorizer.idf_}
+def _logistic(config: ModelConfig) -> LogisticRegression:
+    from sklearn.linear_model import LogisticRegression  # training only: slow to import
+
+    return LogisticRegression(C=config.c, max_iter=config.max_iter, random_state=config.seed)
 
 
-def _vectorizer_from_state(state: dict[str, Any], config: ModelConfig) -> TfidfVectorizer:
-    vectorizer = _vectorizer(int(state["ngram_max"]), config)
-    vectorizer.vocabulary_ = {term: i for i, term in enumerate(state["terms"].tolist())}
-    vectorizer.idf_ = state["idf"]
-    return vectorizer
+def _vectorizer_state(table: CharTfidf) -> dict[str, Any]:
+    """A TF-IDF table as numpy arrays: unpickling a 300k-entry dict is what made loads slow."""
+    terms = sorted(table.vocabulary, key=table.vocabulary.__getitem__)
+    return {"ngram_max": table.ngram_range[1], "terms": np.array(terms), "idf": table.idf}
+
+
+def _vectorizer_from_state(state: dict[str, Any]) -> CharTfidf:
+    vocabulary = {term: i for i, term in enumerate(state["terms"].tolist())}
+    return CharTfidf(vocabulary, state["idf"], (1, int(state["ngram_max"])))
 
 
 def save(model: DetectorModel, path: Path) -> None:
@@ -374,8 +382,8 @@ def _read(path: Path) -> DetectorModel:
     config = ModelConfig(**{k: v for k, v in payload["config"].items() if k in _CONFIG_FIELDS})
     sound = payload["sound_vectorizer"]
     return DetectorModel(
-        vectorizer=_vectorizer_from_state(payload["vectorizer"], config),
-        sound_vectorizer=_vectorizer_from_state(sound, config) if sound is not None else None,
+        vectorizer=_vectorizer_from_state(payload["vectorizer"]),
+        sound_vectorizer=_vectorizer_from_state(sound) if sound is not None else None,
         rule_ids=tuple(payload["rule_ids"]),
         labels=tuple(payload["labels"]),
         coef=payload["coef"],
