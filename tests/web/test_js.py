@@ -46,3 +46,12 @@ def test_self_multiplying_payloads_stop_at_the_decoding_budget() -> None:
     assert [note for note in report.notes if "budget" in note] == [
         f"decoded payloads skipped: budget of {MAX_PAYLOADS} payloads / {MAX_DECODED_TOTAL} chars used up"
     ]
+
+
+def test_a_long_call_chain_does_not_cost_the_rest_of_the_script() -> None:
+    # `$(x).a(1).a(1)…` 20k deep used to overflow the stack while naming the callee; the
+    # redirect after it was then lost with the rest of the script.
+    chain = "$(x)" + ".a(1)" * 20_000 + ";\n"
+    report = analyse_script(chain + 'location.href = "http://bad.example/";')
+    assert [r.target for r in report.redirects] == ["http://bad.example/"]
+    assert not any("too deeply" in note for note in report.notes)

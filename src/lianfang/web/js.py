@@ -186,7 +186,12 @@ def _walk(node: Node) -> Iterator[Node]:
         stack.extend(current.kids)
 
 
-def dotted(node: Node | None) -> str | None:
+# Sink and handler names nest a call or two (`$(document).ready`); a longer chain of calls
+# (`$(x).a().a()…`, 20k deep in hostile code) names nothing we look for, and would recurse.
+_MAX_CALLS_IN_NAME = 16
+
+
+def dotted(node: Node | None, calls: int = _MAX_CALLS_IN_NAME) -> str | None:
     """Return "window.location.href" for a member chain of names, None for anything computed."""
     parts: list[str] = []
     while node is not None and node.type == "MemberExpression":
@@ -206,11 +211,13 @@ def dotted(node: Node | None) -> str | None:
         parts.append("this")
     elif node.type == "CallExpression" and node.callee.type in ("Identifier", "MemberExpression"):
         # $(document).ready / jQuery(window).on: keep the call's name for handler detection.
-        inner = dotted(node.callee)
+        if calls <= 0:
+            return None
+        inner = dotted(node.callee, calls - 1)
         if inner is None:
             return None
         args = node.arguments
-        arg = dotted(args[0]) if args else None
+        arg = dotted(args[0], calls - 1) if args else None
         parts.append(f"{inner}({arg or ''})")
     else:
         return None
