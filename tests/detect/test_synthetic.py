@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from lianfang.detect.datasets import LabelledText
 from lianfang.detect.model import ModelConfig, training_rows
 from lianfang.detect.rules import default_rules
-from lianfang.detect.synthetic import SUBTYPE_TEMPLATES, everyday_posts, fraud_posts
+from lianfang.detect.synthetic import SUBTYPE_TEMPLATES, everyday_posts, fraud_posts, written_everyday
 from lianfang.taxonomy import FRAUD_SUBTYPES
 
 
@@ -43,3 +45,13 @@ def test_everyday_posts_are_benign_and_fire_no_rule() -> None:
     assert len({p.text for p in posts}) == 300
     rules = default_rules()
     assert [p.text for p in posts if rules.match(p.text)] == []
+
+
+def test_written_everyday_posts_are_distinct_and_kept_apart_from_the_probe() -> None:
+    posts = [r.text for r in written_everyday()]
+    assert len(posts) >= 200
+    assert len(set(posts)) == len(posts)
+    assert all(r.label == "benign" for r in written_everyday())
+    # benchmarks/data/everyday_probe_zh.txt measures the gate on chat it never saw.
+    probe = Path(__file__).parents[2] / "benchmarks" / "data" / "everyday_probe_zh.txt"
+    assert not set(posts) & set(probe.read_text(encoding="utf-8").splitlines())

@@ -6,7 +6,9 @@ writes short solicitation posts of the eight fraud sub-types from domain knowled
 and scripts that anti-fraud campaigns describe: task rebates, "teacher-led" investments, fake
 customer service, fake police, loans that need a fee first, credit "repair", game-item deals,
 romance-to-investment) by filling slot templates. `everyday_posts`: short daily-life
-sentences for the everyday side of the gate. No text of any data set is copied or
+sentences for the everyday side of the gate, from templates; `written_everyday`: a few hundred
+hand-written ones of many more kinds (work, school, family, health, travel, greetings, chores;
+`data/everyday_zh.txt`). No text of any data set is copied or
 paraphrased here; the fraud templates were written after reading cross-validation errors on
 dev fraud rows, which MODEL_CARD.md states. Our own work, Apache-2.0.
 """
@@ -14,10 +16,11 @@ dev fraud rows, which MODEL_CARD.md states. Our own work, Apache-2.0.
 from __future__ import annotations
 
 import random
+from importlib import resources
 
 from lianfang.detect.datasets import LabelledText
 
-__all__ = ["SUBTYPE_TEMPLATES", "everyday_posts", "fraud_posts"]
+__all__ = ["SUBTYPE_TEMPLATES", "everyday_posts", "fraud_posts", "written_everyday"]
 
 # Slot fillers shared by the templates: {cta} call to action, {pay} promised money, {job} task.
 _SLOTS: dict[str, tuple[str, ...]] = {
@@ -238,6 +241,13 @@ def everyday_posts(count: int, seed: int) -> list[LabelledText]:
     """Return `count` short everyday posts labelled `benign` (same contract as `fraud_posts`)."""
     rng = random.Random(seed)
     return [LabelledText(t, "benign") for t in _generate([_DAILY_TEMPLATES] * count, _DAILY_SLOTS, rng)]
+
+
+def written_everyday() -> list[LabelledText]:
+    """The hand-written everyday posts of `data/everyday_zh.txt`, labelled `benign`."""
+    text = (resources.files("lianfang.detect") / "data" / "everyday_zh.txt").read_text(encoding="utf-8")
+    lines = (line.strip() for line in text.splitlines())
+    return [LabelledText(line, "benign") for line in lines if line and not line.startswith("#")]
 
 
 def _generate(
