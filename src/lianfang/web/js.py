@@ -601,9 +601,7 @@ def _analyse_code(code: str, state: _State, folder: _Folder, ctx: _Ctx) -> None:
     _prepass(parsed.root, ctx, state, folder)
     stack: list[tuple[Node, _Ctx]] = [(parsed.root, ctx)]
     while True:
-        while stack:
-            node, here = stack.pop()
-            _visit(node, here, stack, state, folder)
+        _drain(stack, state, folder)
         # Declared functions run on load when called from load-time code (or timers/onload),
         # whichever decoding level the call or the declaration sits in.
         pending = []
@@ -629,9 +627,14 @@ def _walk_uncalled(state: _State, folder: _Folder) -> None:
                 stack.append((function.body, replace(declared_ctx, auto=False)))
         if not stack:
             return
-        while stack:
-            node, here = stack.pop()
-            _visit(node, here, stack, state, folder)
+        _drain(stack, state, folder)
+
+
+def _drain(stack: list[tuple[Node, _Ctx]], state: _State, folder: _Folder) -> None:
+    """Visit nodes until the stack is empty (visits push the nodes they want walked next)."""
+    while stack:
+        node, here = stack.pop()
+        _visit(node, here, stack, state, folder)
 
 
 def _called(declared: _Ctx, call: _Ctx) -> _Ctx:

@@ -103,14 +103,18 @@ class ParsedScript:
 
     def chars(self, byte_offset: int) -> int:
         """Return the index into `text` of a UTF-8 byte offset (a character boundary)."""
-        if not self._non_ascii_ends:
-            return byte_offset
-        i = bisect_right(self._non_ascii_ends, byte_offset)
-        return byte_offset - self._extra_bytes[i - 1] if i else byte_offset
+        return _char_index(self._non_ascii_ends, self._extra_bytes, byte_offset)
 
     def slice(self, node: JsNode) -> str:
         """Return the source text of `node`."""
         return self.text[self.chars(node.start) : self.chars(node.end)]
+
+
+def _char_index(non_ascii_ends: Sequence[int], extra_bytes: Sequence[int], byte_offset: int) -> int:
+    if not non_ascii_ends:
+        return byte_offset
+    i = bisect_right(non_ascii_ends, byte_offset)
+    return byte_offset - extra_bytes[i - 1] if i else byte_offset
 
 
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
@@ -291,9 +295,7 @@ def parse_script(text: str) -> ParsedScript:
         _FIELDS[node.type](node, node.kids)
     ends, extras = ((), ()) if text.isascii() else _offset_table(text)
     errors = _error_offsets(tree.root_node) if damaged else []
-    first = None
-    if errors:
-        first = ParsedScript(root, text, 0, None, ends, extras).chars(min(errors))
+    first = _char_index(ends, extras, min(errors)) if errors else None
     return ParsedScript(root, text, len(errors), first, ends, extras)
 
 
@@ -368,11 +370,8 @@ def _declarator(node: JsNode, kids: Sequence[JsNode]) -> None:
 
 
 def _binary(node: JsNode, kids: Sequence[JsNode]) -> None:
-    if len(kids) == 2:
-        node.left, node.right = kids
-    else:
-        node.left = kids[0] if kids else _missing(node.end)
-        node.right = kids[1] if len(kids) > 1 else _missing(node.end)
+    node.left = kids[0] if kids else _missing(node.end)
+    node.right = kids[1] if len(kids) > 1 else _missing(node.end)
 
 
 def _member(node: JsNode, kids: Sequence[JsNode]) -> None:
