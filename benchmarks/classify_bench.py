@@ -35,6 +35,7 @@ from sklearn.svm import LinearSVC  # noqa: E402
 from lianfang.detect.datasets import LabelledText, read_chineseharm, read_cold  # noqa: E402
 from lianfang.detect.model import ModelConfig, classify_many, fit, load, to_scheme  # noqa: E402
 from lianfang.detect.perturb import obfuscate  # noqa: E402
+from lianfang.detect.synthetic import written_everyday  # noqa: E402
 from lianfang.taxonomy import CHINESEHARM_LABELS  # noqa: E402
 
 SEED = 0
@@ -156,8 +157,7 @@ def cold_and_speed(
     # Plain daily chat: neither data set has it. Hand-written, never trained on (the first 15 were
     # probed with the previous model before the gate's hand-written posts were written).
     probe_file = Path(__file__).parent / "data" / "everyday_probe_zh.txt"
-    probe = [line.strip() for line in probe_file.read_text(encoding="utf-8").splitlines()]
-    probe = [line for line in probe if line and not line.startswith("#")]
+    probe = [r.text for r in written_everyday(probe_file)]
     lf_probe = [to_scheme(c, "chineseharm").label == "benign" for c in classify_many(probe, shipped)]
     base_probe = baseline(full_rows + cold_benign).predict(probe) == "benign"
     print(

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import random
 from importlib import resources
+from pathlib import Path
 
 from lianfang.detect.datasets import LabelledText
 
@@ -243,10 +244,14 @@ def everyday_posts(count: int, seed: int) -> list[LabelledText]:
     return [LabelledText(t, "benign") for t in _generate([_DAILY_TEMPLATES] * count, _DAILY_SLOTS, rng)]
 
 
-def written_everyday() -> list[LabelledText]:
-    """The hand-written everyday posts of `data/everyday_zh.txt`, labelled `benign`."""
-    text = (resources.files("lianfang.detect") / "data" / "everyday_zh.txt").read_text(encoding="utf-8")
-    lines = (line.strip() for line in text.splitlines())
+def written_everyday(path: Path | None = None) -> list[LabelledText]:
+    """Hand-written everyday posts, labelled `benign`: one a line, `#` lines are comments.
+
+    By default the shipped `data/everyday_zh.txt`; `path` reads another such file (the
+    benchmark's probe sentences).
+    """
+    source = path or resources.files("lianfang.detect") / "data" / "everyday_zh.txt"
+    lines = (line.strip() for line in source.read_text(encoding="utf-8").splitlines())
     return [LabelledText(line, "benign") for line in lines if line and not line.startswith("#")]
 
 
