@@ -11,7 +11,13 @@ from hypothesis import strategies as st
 from lianfang.indicators import finance, identity, im, net, phone
 from lianfang.text import normalize as norm_module
 from lianfang.text import scan as scan_module
-from lianfang.text.scan import finditer_from, finditer_near, finditer_runs, has_digit_run, has_spaced_groups
+from lianfang.text.scan import (
+    finditer_from,
+    finditer_near,
+    finditer_skipping,
+    has_digit_run,
+    has_spaced_groups,
+)
 
 # Text biased towards what the patterns care about: cue words, digits, dots, blanks, links.
 _PIECES = st.sampled_from([
@@ -40,7 +46,6 @@ _ANCHORED: list[tuple[str, re.Pattern[str], re.Pattern[str], int]] = [
 # (name, fast scan, slow pattern): a match of the slow pattern implies a hit of the fast one.
 _GATES: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
     ("trc20", finance._TRC20_CORE, finance._TRC20),
-    ("digit run", norm_module._DIGIT_LINK, norm_module._DIGIT_RUN),
     ("idn", net._IDN_CORE, net._IDN),
     ("dotted run", norm_module._DOTTED_GATE, norm_module._DOTTED_RUN),
     ("telegram link", im._LINK_GATE, im.TELEGRAM_LINK),
@@ -56,10 +61,18 @@ _PIECE_GATES: list[tuple[str, tuple[str, ...], re.Pattern[str]]] = [
     ("wechat", im.WECHAT_PIECES, im._WECHAT),
     ("telegram cue", im.TELEGRAM_PIECES, im._TELEGRAM_CUE),
 ]
-# (name, pattern, link, run characters) for finditer_runs.
-_RUNS: list[tuple[str, re.Pattern[str], re.Pattern[str], str]] = [
-    ("digit run", norm_module._DIGIT_RUN, norm_module._DIGIT_LINK, norm_module._ASCII_DIGITS),
-]
+# What `_collapsed` left alone before _RUN_SKIP took date-led runs out of its hands: the skip
+# must pass over exactly the runs this matches at their start.
+_DATE_LIKE = re.compile(r"(?:19|20)\d\d[-/.年](?:0?[1-9]|1[0-2])[-/.月](?:0?[1-9]|[12]\d|3[01])")
+
+
+def _undated_runs(text: str) -> list[tuple[int, int]]:
+    """Spans of the digit runs `_collapse_digit_runs` must see: every run not led by a date."""
+    return [m.span() for m in norm_module._DIGIT_RUN.finditer(text) if not _DATE_LIKE.match(m.group())]
+
+
+def _skipped_runs(text: str) -> list[tuple[int, int]]:
+    return _spans(finditer_skipping(norm_module._DIGIT_RUN, norm_module._RUN_SKIP, text))
 
 
 def _spans(matches: object) -> list[tuple[int, int]]:
@@ -214,22 +227,42 @@ def test_spaced_groups_on_known_cases() -> None:
         assert has_spaced_groups(text.replace("1111", "１１１１"), 4, 4, any_script=True)
 
 
-@pytest.mark.parametrize(("name", "pattern", "link", "chars"), _RUNS, ids=[r[0] for r in _RUNS])
-def test_run_scan_on_known_cases(name: str, pattern: re.Pattern[str], link: re.Pattern[str],
-                                 chars: str) -> None:
+# Dates beside numbers, cut short by a letter or a dot, with doubled or other separators.
+_DATED = [
+    "2024-05-01 发布 0571-88880123 2024/5/1 2024-5-31 1999-12-09 8:00",
+    "2024-05-01abc 2024-05-01-3a 2024-05-0123456 789 2024-05-01 138 0013 8000 2024-05-1x 2024-05-1.x",
+    "2024--05-01 2024-05--01 2024/13/01 1234 5678 2024-05-0 2024-05-00 12345 12024-05-01 123",
+    "a2024-05-01 12 34 .2024-05-01 1234 5678 2024-05-01.1234 5678 2024-05 2024-1-2 3 2024/05/01/02",
+    "2024年05月01日 2024.05.01 1900-1-1 2099-10-31 2100-01-01 1899-01-01 2024-0-1 2024-010-1",
+]
+
+
+def test_run_skip_on_known_cases() -> None:
     found = 0
-    for text in _KNOWN:
-        plain = _spans(pattern.finditer(text))
-        assert _spans(finditer_runs(pattern, link, text, chars)) == plain, text
+    for text in _KNOWN + _DATED:
+        plain = _undated_runs(text)
+        assert _skipped_runs(text) == plain, text
         found += len(plain)
-    assert found >= 3
+    assert found >= 10
 
 
-@settings(max_examples=400, deadline=None)
-@given(st.one_of(TEXT, st.text(alphabet="0123456789 -.·a年月🌜", max_size=40)))
-def test_run_scans_equal_plain_finditer(text: str) -> None:
-    for _name, pattern, link, chars in _RUNS:
-        assert _spans(finditer_runs(pattern, link, text, chars)) == _spans(pattern.finditer(text))
+# Years, months, days and separators, so that date-led runs of every shape come up.
+_DATE_PIECES = st.sampled_from([
+    "2024", "1999", "2100", "1899", "20", "05", "5", "1", "10", "12", "13", "0", "00", "01", "31", "32",
+    "0123", "-", "/", "--", " ", "   ", "    ", "·", "🌜", ".", "a", "年", "月", "\n", "138", "0013", "8000",
+])
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.one_of(TEXT, st.text(alphabet="0123456789 -.·a年月🌜", max_size=40),
+                 st.lists(_DATE_PIECES, max_size=20).map("".join)))
+def test_run_skip_passes_over_exactly_the_dated_runs(text: str) -> None:
+    assert _skipped_runs(text) == _undated_runs(text)
+
+
+def test_skipping_scan_rejects_a_skip_that_stops_short() -> None:
+    with pytest.raises(ValueError):
+        list(finditer_skipping(re.compile("[0-9]+"), re.compile("[a-z]*"), "ab-12"))
 
 
 @settings(max_examples=400, deadline=None)
@@ -282,5 +315,4 @@ def test_dense_candidates_hand_over_to_sre_with_the_same_matches(unit: str) -> N
         assert _spans(finditer_from(pattern, first, text, skip)) == _spans(pattern.finditer(text))
     for _name, pattern, anchor, reach, lead in _NEAR:
         assert _spans(finditer_near(pattern, anchor, text, reach, lead)) == _spans(pattern.finditer(text))
-    for _name, pattern, link, chars in _RUNS:
-        assert _spans(finditer_runs(pattern, link, text, chars)) == _spans(pattern.finditer(text))
+    assert _skipped_runs(text) == _undated_runs(text)

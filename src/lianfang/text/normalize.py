@@ -30,7 +30,7 @@ from functools import cache
 
 import opencc
 
-from lianfang.text.scan import finditer_from, finditer_near, finditer_runs
+from lianfang.text.scan import finditer_from, finditer_near, finditer_skipping
 
 __all__ = ["Normalized", "normalize"]
 
@@ -176,10 +176,10 @@ _ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
 
 
 @cache
-def _key_sets() -> tuple[_CharSet, _CharSet]:
-    """Fast sets of the keys of the (length-changing, one-to-one) tables."""
+def _key_sets() -> tuple[_CharSet, _CharSet, _CharSet]:
+    """Fast sets of the keys of the (length-changing, one-to-one, either) tables."""
     one, multi, _, _ = _char_tables()
-    return _CharSet(multi), _CharSet(one)
+    return _CharSet(multi), _CharSet(one), _CharSet([*multi, *one])
 
 
 def _char_class(codepoints: Iterable[int]) -> re.Pattern[str]:
@@ -192,10 +192,6 @@ def _char_class(codepoints: Iterable[int]) -> re.Pattern[str]:
             ranges.append([cp, cp])
     chars = "".join(re.escape(chr(a)) + (f"-{re.escape(chr(b))}" if b > a else "") for a, b in ranges)
     return re.compile(f"[{chars}]")
-
-
-# The keys the tables add to NFKC's own (digit forms, plus signs, invisible characters).
-_CUSTOM = _CharSet([*_EXTRA_DIGITS, *_PLUS, *_INVISIBLE])
 
 
 @cache
@@ -354,33 +350,41 @@ _SIMPLE = r"\x00-\x7f\u4e00-\u9fff\u3000-\u303f\uff00-\uffef"
 _CHUNK = re.compile(f"[{_SIMPLE}]?[^{_SIMPLE}]+")
 
 
-def _fold_characters(buf: _Buffer) -> None:
-    # Keys of the NFKC part of both tables cannot occur in NFKC-normalised text, so only the
-    # custom keys need a look there (most pages, and every second round, stop here).
-    if unicodedata.is_normalized("NFKC", buf.text) and not _CUSTOM.occurs_in(buf.text):
-        return
+def _fold_characters(buf: _Buffer) -> bool:
     one, _multi, multi_re, _one_re = _char_tables()
-    multi_keys, one_keys = _key_sets()
-    if multi_keys.occurs_in(buf.text):
+    multi_keys = _key_sets()[0]
+    # No value of the tables holds a key (tests/text/test_normalize_rounds.py checks every one),
+    # so the one-to-one and the length-changing folds may go in either order.
+    text, lengthens = _translate_one(buf.text)
+    buf.replace_same_length(text)
+    if lengthens:
         # The astral ranges of the full class cost sre a test per character scanned.
-        buf.sub(multi_re if _has_astral(buf.text) else multi_keys.bmp, lambda m: _multi_value(m.group()))
-    buf.replace_same_length(_translate_one(buf.text, one, one_keys))
+        buf.sub(multi_re if _has_astral(text) else multi_keys.bmp, lambda m: _multi_value(m.group()))
     if not unicodedata.is_normalized("NFKC", buf.text):
         # Combining sequences (e + U+0301, Hangul jamo) compose across characters: normalise
         # maximal runs of unusual characters as a whole, each run mapping to its whole span.
         buf.sub(_CHUNK, lambda m: unicodedata.normalize("NFKC", m.group()).translate(one))
+        return False  # chunks normalised apart: not shown to be a fixed point, so a call confirms
+    # The text is NFKC and holds no key (the values hold none): a second call changes nothing.
+    return True
 
 
-def _translate_one(text: str, one: dict[int, str], keys: _CharSet) -> str:
-    """Return `text.translate(one)`, faster on the texts pages hold.
+def _translate_one(text: str) -> tuple[str, bool]:
+    """Return `text` translated by the one-to-one table, and whether it holds a length-changing key.
 
-    str.translate looks every character up in the dict (~40 ns each), and listing every
-    occurrence of a key costs about as much. A page holds a handful of distinct foldable
-    characters (full-width punctuation): each is found once, by a scan that goes on from where
-    the previous one stopped, and str.replace swaps all its occurrences at memchr speed.
+    Faster on the texts pages hold than str.translate, which looks every character up in the
+    dict (~40 ns each); listing every occurrence of a key costs about as much. A page holds a
+    handful of distinct foldable characters (full-width punctuation): each is found once, by a
+    scan for the keys of both tables that goes on from where the previous one stopped, and
+    str.replace swaps all its occurrences at memchr speed. No value holds a key, so no
+    replacement gives the scan new work.
     """
+    one = _char_tables()[0]
+    multi_keys, one_keys, keys = _key_sets()
     source = text
-    pending = list(set(keys.astral.findall("".join(_ASTRAL.findall(text))))) if _has_astral(text) else []
+    astral = set(keys.astral.findall("".join(_ASTRAL.findall(text)))) if _has_astral(text) else set()
+    pending = [ch for ch in astral if ord(ch) in one]
+    lengthens = len(pending) < len(astral)
     kinds = 0
     pos = 0
     while True:
@@ -388,13 +392,18 @@ def _translate_one(text: str, one: dict[int, str], keys: _CharSet) -> str:
             ch = pending.pop()
         elif (hit := keys.bmp.search(text, pos)) is not None:
             ch, pos = hit.group(), hit.start()
+            if ord(ch) not in one:
+                # A length-changing key stays in the text: look on past it for one-to-one keys.
+                lengthens = True
+                keys = one_keys
+                pos += 1
+                continue
         else:
-            return text
+            return text, lengthens
         kinds += 1
-        value = one[ord(ch)]
-        if kinds > _MAX_KINDS or keys.occurs_in(value):
-            return source.translate(one)  # many kinds, or a chain a one-pass translate must not follow
-        text = text.replace(ch, value)
+        if kinds > _MAX_KINDS:
+            return source.translate(one), lengthens or multi_keys.occurs_in(source)
+        text = text.replace(ch, one[ord(ch)])
 
 
 _MAX_KINDS = 16
@@ -487,10 +496,9 @@ _CN_PIECES = re.compile(
 )
 _CN_TABLE = str.maketrans({k: v for k, v in _CN_DIGITS.items() if k != "洞"})
 # A run glued to letters or a dot (`400 59mdh.top`, `26718 3515.sf8.us`) is part of a host or ID.
-_DIGIT_RUN = re.compile(f"(?<![0-9.])[0-9]++(?:{_SEP}{{1,3}}[0-9]++)+(?!\\.?[A-Za-z0-9])")
-_DIGITS = re.compile(r"[0-9]+")
-_SEPS = re.compile(f"{_SEP}+")
-_DATE_LIKE = re.compile(r"(?:19|20)\d\d[-/.年](?:0?[1-9]|1[0-2])[-/.月](?:0?[1-9]|[12]\d|3[01])")
+_RUN_END = r"(?!\.?[A-Za-z0-9])"
+_DIGIT_RUN = re.compile(f"(?<![0-9.])[0-9]++(?:{_SEP}{{1,3}}[0-9]++)+{_RUN_END}")
+_SEPS = re.compile(f"({_SEP}+)")
 
 
 # A run of _CN_RUN is a maximal chain of digits/numerals joined by at most two separators, and
@@ -504,10 +512,11 @@ _CN_LINK = re.compile(
 )
 
 
-def _fold_cn_numerals(buf: _Buffer) -> None:
+def _fold_cn_numerals(buf: _Buffer) -> bool:
     if _CN_LINK.search(buf.text) is None:
-        return  # every numeral stands alone (一个, 三天): no run to fold
+        return True  # every numeral stands alone (一个, 三天): no run to fold
     buf.sub(_CN_RUN, _cn_run_digits)
+    return False
 
 
 def _cn_run_digits(m: re.Match[str]) -> str:
@@ -525,10 +534,12 @@ def _cn_run_digits(m: re.Match[str]) -> str:
 
 
 def _collapsed(run: str) -> str:
-    """The digit run `run` (a _DIGIT_RUN match) with the separators that break up one number removed."""
-    if _DATE_LIKE.match(run):
-        return run
-    groups = _DIGITS.findall(run)
+    """The digit run `run` (a _DIGIT_RUN match) with the separators that break up one number removed.
+
+    Runs led by a date stay as written; `_RUN_SKIP` passes over them before they get here.
+    """
+    pieces = _SEPS.split(run)  # groups of digits at even places, separators between them
+    groups = pieces[::2]
     total = sum(map(len, groups))
     if total < 5:
         return run  # ranges and small numbers (3-5, 1 2 3) stay as written
@@ -539,12 +550,14 @@ def _collapsed(run: str) -> str:
     if total != len(groups) and min(map(len, groups[1:-1]), default=3) < 3:
         return run
     # Two long numbers separated by blanks are a list, not one number broken up.
+    seps = pieces[1::2]
+    if not any(map(str.isspace, seps)):
+        return "".join(groups)  # no blank to keep: one number (most phone numbers on a page)
     # Numbers are gathered as lists of groups: `+=` on a list item copies the whole number
     # each time, quadratic on a megabyte of `1 1 1 …`.
     out: list[str] = []
     number = [groups[0]]
     size = len(groups[0])
-    seps = _SEPS.findall(run)
     for sep, group in zip(seps, groups[1:], strict=True):
         if sep.isspace() and size >= 5 and len(group) >= 5:
             out.append("".join(number))
@@ -557,14 +570,26 @@ def _collapsed(run: str) -> str:
     return "".join(out)
 
 
-def _collapse_digit_runs(buf: _Buffer) -> None:
-    runs = finditer_runs(_DIGIT_RUN, _DIGIT_LINK, buf.text, _ASCII_DIGITS)
-    buf.apply((m.start(), m.end(), _collapsed(m.group())) for m in runs)
-    if _DOTTED_GATE.search(buf.text) is not None:
+def _collapse_digit_runs(buf: _Buffer) -> bool:
+    runs = finditer_skipping(_DIGIT_RUN, _RUN_SKIP, buf.text)
+    edits = [(m.start(), m.end(), _collapsed(m.group())) for m in runs]
+    buf.apply(edits)
+    collapsed = buf.text
+    if _DOTTED_GATE.search(collapsed) is not None:
         # _DOTTED_RUN opens with a look-behind (tried at every character); its first dot group
         # (a _DOTTED_GATE hit) lies at most _DOTTED_REACH characters after its start.
-        matches = finditer_near(_DOTTED_RUN, _DOTTED_GATE, buf.text, _DOTTED_REACH)
+        matches = finditer_near(_DOTTED_RUN, _DOTTED_GATE, collapsed, _DOTTED_REACH)
         buf.apply((m.start(), m.end(), _dotted_digits(m)) for m in matches)
+    # Sure of a fixed point when no dotted run was joined (a joined one may meet a number beside
+    # it: `182.7822.7436 5678`) and every replacement is a fixed point of _collapsed: all digits,
+    # as most are, or long numbers kept apart by blanks (unless three to five of them make a
+    # card layout). A replacement keeps its run's first and last digit and what lies around
+    # it, so a second call meets the same runs elsewhere (a run before one never reached into
+    # it, or finditer would have taken it in) and at each replacement that replacement whole,
+    # or no run where it is all digits.
+    return collapsed == buf.text and all(
+        (rep.isascii() and rep.isdigit()) or _collapsed(rep) == rep for _, _, rep in edits
+    )
 
 
 # Dots as group separators (`182.7822.7436`, `6222.0204.2783.0156.670`): three or more groups of
@@ -572,13 +597,22 @@ def _collapse_digit_runs(buf: _Buffer) -> None:
 _DOTTED_RUN = re.compile(r"(?<![0-9.])[0-9]{3,4}(?:\.[0-9]{3,4}){2,4}(?![0-9]|\.[0-9])")
 
 
-# A separated run starts where a run of digits does, and its first group ends in a digit,
-# separators and a digit: a scan led by a plain class (which sre runs fast, unlike
-# _DIGIT_RUN's look-behind) finds those ends, and _DIGIT_RUN is tried only at their runs' starts.
-# Every dotted run holds a dot followed by three digits.
-_DIGIT_LINK = re.compile(f"[0-9]{_SEP}{{1,3}}[0-9]")
-_ASCII_DIGITS = "0123456789"
-# Dots are rare, so this scan is cheap.
+# A run led by a date (`2024-05-01`, `2024/5/1 8:00`) stays as written. It is the _DIGIT_RUN
+# match that opens with a year of four digits, one '-' or '/', a whole group that is a month,
+# one '-' or '/' and the start of a day, and has at least three groups (then the look-ahead
+# reads only characters of the run, as a date test of the run's own text would).
+_DATE_RUN = (
+    f"(?<![0-9.])(?=(?:19|20)[0-9]{{2}}[-/](?:0?[1-9]|1[0-2])[-/]0?[1-9])"
+    f"[0-9]++(?:{_SEP}{{1,3}}[0-9]++){{2,}}{_RUN_END}"
+)
+# What sre passes over to reach the next run that may change (see finditer_skipping): other
+# characters, digits where no run starts (no separator after them, or _DIGIT_RUN fails there)
+# and whole runs led by a date, which are most of a page's runs. Each alternative starts at the
+# first digit of a group and takes the group whole, so no run starts inside what it passed.
+_RUN_SKIP = re.compile(
+    f"[^0-9]*+(?:(?:[0-9]++(?!{_SEP})|{_DATE_RUN}|(?!{_DIGIT_RUN.pattern})[0-9]++)[^0-9]*+)*+"
+)
+# Every dotted run holds a dot followed by three digits. Dots are rare, so this scan is cheap.
 _DOTTED_GATE = re.compile(r"\.[0-9]{3}")
 _DOTTED_REACH = 4
 
@@ -637,7 +671,9 @@ def _spaced_dot(m: re.Match[str]) -> str:
     return "." if label is not None and any(c.isdigit() for c in label.group()) else m.group()
 
 
-_Pass = Callable[[_Buffer], None]
+# A pass returns True when it is sure that the text it leaves is a fixed point of its own (a
+# second call would change nothing, see _KEPT_IF_SURE for more), None or False when not sure.
+_Pass = Callable[[_Buffer], bool | None]
 _PASSES: tuple[_Pass, ...] = (
     _fold_characters,
     _to_simplified,
@@ -652,10 +688,18 @@ _MAX_ROUNDS = 4
 # characters are folded one by one and NFKC never composes an ASCII digit with a neighbour;
 # opencc's t2s dictionaries hold no ASCII digit, so no phrase reaches across a number; cue
 # words and their look-arounds end at a digit. A pass that left the text alone therefore leaves
-# the collapsed text alone too (tests/text/test_normalize.py checks this against the plain loop).
+# the collapsed text alone too (tests/text/test_normalize_rounds.py checks this against the plain
+# loop).
 # Chinese numerals are not among them: a number joined up can become a five-numeral run.
 _KEPT_SETTLED: dict[_Pass, frozenset[_Pass]] = {
     _collapse_digit_runs: frozenset({_fold_characters, _to_simplified, _fold_cues}),
+}
+# These stay settled through its changes too when their last call was sure: the numeral pass is
+# sure when no numeral is linked to a digit or numeral (_CN_LINK), and collapsing links none: it
+# drops or blanks characters only between two digits of a run, so what lies between a numeral
+# and the digits nearest to it stays as it was.
+_KEPT_IF_SURE: dict[_Pass, frozenset[_Pass]] = {
+    _collapse_digit_runs: frozenset({_fold_cn_numerals}),
 }
 
 
@@ -669,19 +713,25 @@ def normalize(text: str) -> Normalized:
     # Rounds of all passes until every pass leaves the text alone, at most _MAX_ROUNDS. The
     # passes are pure functions of the text: a pass that left the current text alone is
     # `settled` and is skipped until a change it may care about (every change but the ones
-    # _KEPT_SETTLED lists). Skipping only drops steps that would change nothing, so the result
-    # is that of running every round in full.
+    # _KEPT_SETTLED and _KEPT_IF_SURE list), and so is a pass that changed the text and is sure
+    # of a fixed point. Skipping only drops steps that would change nothing, so the result is
+    # that of running every round in full.
     settled: frozenset[_Pass] = frozenset()
+    sure: frozenset[_Pass] = frozenset()  # the settled passes whose last call returned True
     for applied in range(_MAX_ROUNDS * len(_PASSES)):
         step = _PASSES[applied % len(_PASSES)]
         if step in settled:
             continue
         before = buf.text
-        step(buf)
+        certain = step(buf) is True
         if buf.text != before:
-            settled &= _KEPT_SETTLED.get(step, frozenset())
-            continue
+            settled &= _KEPT_SETTLED.get(step, frozenset()) | (sure & _KEPT_IF_SURE.get(step, frozenset()))
+            sure &= settled
+            if not certain:
+                continue
         settled |= {step}
+        if certain:
+            sure |= {step}
         if len(settled) == len(_PASSES):
             break
     if buf.map is None:

@@ -6,9 +6,11 @@ ours) therefore run the whole matcher on every character of a 200 KB page. When 
 match can begin are rare and cheap to find (a plain class, a literal), trying the pattern only
 there gives the same matches much faster. Where those places turn out to be dense (English
 prose for a `[tT]` class, a crafted megabyte of `www.`), a Python loop per place would cost
-more than sre's own scan, so the three `finditer_*` hand over to `pattern.finditer` from where they
-are, which yields the same matches from there on. `has_digit_run` is the cheap test for
-"a long number somewhere" that lets the card and ID patterns skip a page without one.
+more than sre's own scan, so `finditer_from` and `finditer_near` hand over to `pattern.finditer`
+from where they are, which yields the same matches from there on. Where most matches are of no
+interest (the dates among a page's numbers), `finditer_skipping` lets sre pass over them and
+yields only the rest. `has_digit_run` is the cheap test for "a long number somewhere" that lets
+the card and ID patterns skip a page without one.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from functools import cache
 
 import numpy as np
 
-__all__ = ["finditer_from", "finditer_near", "finditer_runs", "has_digit_run", "has_spaced_groups"]
+__all__ = ["finditer_from", "finditer_near", "finditer_skipping", "has_digit_run", "has_spaced_groups"]
 
 # After this many tries, fall back to sre when tries come more often than one per this many
 # characters: a try costs about what sre's own scan spends on that many characters.
@@ -114,32 +116,23 @@ def finditer_near(
         pos = found.end()
 
 
-def finditer_runs(
-    pattern: re.Pattern[str], link: re.Pattern[str], text: str, chars: str
+def finditer_skipping(
+    pattern: re.Pattern[str], skip: re.Pattern[str], text: str
 ) -> Iterator[re.Match[str]]:
-    """Yield exactly the matches of `pattern.finditer(text)`, trying `pattern` only where a linked run starts.
+    """Yield the matches of `pattern.finditer(text)` that `skip` does not pass over, in order.
 
-    Contract: every match of `pattern` begins at the first character of a run of `chars` whose
-    last character starts a hit of `link`, and `pattern` never matches the empty string (a
-    number broken up by separators: its first group ends where the separators begin). Each
-    `link` hit costs one `rstrip` back to the start of its run and one `match` there.
+    Contract: `skip` never fails, and matched where finditer's scan can stand (the start of the
+    text or the end of a match) it passes over places where no match of `pattern` begins and
+    over whole matches of `pattern` (the ones to leave out), and stops where a match to yield
+    begins or at the end of the text. `pattern` never matches the empty string. Raises
+    ValueError where `skip` stops at a place `pattern` does not match.
     """
+    end = len(text)
     pos = 0
-    tries = 0
-    while True:
-        if _too_dense(tries, pos):
-            yield from pattern.finditer(text, pos)
-            return
-        hit = link.search(text, pos)
-        if hit is None:
-            return
-        q = hit.start()
-        # No match starts in [pos, q] except at the start of the run holding q (or at pos).
-        tries += 1
-        found = pattern.match(text, pos + len(text[pos:q + 1].rstrip(chars)))
+    while (stop := skip.match(text, pos)) is not None and stop.end() < end:
+        found = pattern.match(text, stop.end())
         if found is None:
-            pos = q + 1
-            continue
+            raise ValueError(f"skip stopped at {stop.end()}, where no match begins")
         yield found
         pos = found.end()
 
