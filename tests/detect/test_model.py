@@ -180,10 +180,25 @@ def test_everyday_gate_never_overrules_a_rule_hit(model: DetectorModel) -> None:
     # A rule hit keeps the harm head's answer untouched, whatever the gate says.
     assert gated[1].scores == plain[1].scores
     x = model.features([prepare(everyday, default_rules())])
-    g = float(model.gate_proba(x)[0])
+    g = float(model.gate_proba(model.scores(x))[0])
     assert g >= model.config.gate_threshold, g
     assert gated[0].label is Category.BENIGN and gated[0].scores["benign"] >= g
-    assert float(no_gate.gate_proba(x)[0]) == 0.0
+    assert float(no_gate.gate_proba(no_gate.scores(x))[0]) == 0.0
+
+
+def test_scores_are_scipy_products_and_batches_change_nothing(model: DetectorModel) -> None:
+    # The one-pass head scores must equal the three sparse products they replace, bit for bit,
+    # and a text's result must not depend on the batch it comes in.
+    texts = [text for text, _ in CASES] + ["", "   ", "加\x00微信", "加\ud800微信", "周末 爬山 " * 120]
+    x = model.features([prepare(t, default_rules()) for t in texts])
+    scores = model.scores(x)
+    matrix = x.csr()
+    harm = np.asarray(matrix @ np.ascontiguousarray(model.coef.T))
+    np.testing.assert_array_equal(scores[:, : len(model.labels)], harm)
+    np.testing.assert_array_equal(scores[:, -2], matrix @ model.gate_coef)
+    np.testing.assert_array_equal(scores[:, -1], matrix @ model.cold_coef)
+    one_by_one = [classify_many([t], model)[0] for t in texts]
+    assert classify_many(texts, model) == one_by_one
 
 
 def test_fit_save_load_round_trip(tmp_path: Path) -> None:

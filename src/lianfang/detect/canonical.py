@@ -50,9 +50,11 @@ _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # Anything that is neither CJK nor an ASCII/Unicode word character, sandwiched by CJK.
 _NOISE_BETWEEN_CJK = re.compile(f"(?<=[{_CJK}])[^{_CJK}\\w]+(?=[{_CJK}])")
 # Lone ASCII "du" glued to CJK is the pinyin of 赌 (`线上du场`); inside English words it is not.
-_DU = re.compile(f"(?<![a-z])du(?![a-z])(?=[{_CJK}])|(?<=[{_CJK}])du(?![a-z])")
+# Both patterns start with a literal and look behind it, so that re jumps from one "du" / "o" to
+# the next instead of trying the lookbehind at every position (20x faster on page text).
+_DU = re.compile(f"du(?![a-z])(?:(?<![a-z]du)(?=[{_CJK}])|(?<=[{_CJK}]du))")
 # Letter o written for zero after a digit: 3oo, 7-8oo/h.
-_OO = re.compile(r"(?<=[0-9])o+(?![a-z])")
+_OO = re.compile(r"o(?<=[0-9]o)o*(?![a-z])")
 
 
 def fold_for_detection(normalized: str) -> str:

@@ -11,10 +11,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.sparse as sp
 
 from lianfang.detect.canonical import fold_for_detection
 from lianfang.detect.rules import RuleHit, RuleSet
+from lianfang.detect.tfidf import SparseRows
 from lianfang.taxonomy import Category
 from lianfang.text.normalize import Normalized, normalize
 
@@ -42,19 +42,19 @@ def prepare_normalized(norm: Normalized, rules: RuleSet) -> Prepared:
 
 # Surface cues of contact points and money that black/gray-industry posts carry. They are
 # deliberately coarse (presence only): validated indicators come from lianfang.indicators.
+# Only presence counts, so each pattern is written to start with a literal or a character class
+# that re can skip ahead to, looking behind it for what precedes: `[a-z0-9-]{2,}\.com` is found as
+# `.com` after two such characters, `[0-9]+(\.[0-9]+)?\s*元` as the last digit before the unit
+# (tests/detect/test_features.py holds the plain forms and checks both find the same).
+_TLDS = "com|cn|net|top|vip|xyz|cc|me|app|shop|club|site|info|org"
 _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    (
-        "url",
-        re.compile(
-            r"https?://|www\.|[a-z0-9-]{2,}\.(?:com|cn|net|top|vip|xyz|cc|me|app|shop|club|site|info|org)\b"
-        ),
-    ),
-    ("cheap_tld", re.compile(r"[a-z0-9-]\.(?:top|vip|xyz|cc|shop|club|site|fun|icu)\b")),
+    ("url", re.compile(rf"https?://|www\.|\.(?<=[a-z0-9-]{{2}}\.)(?:{_TLDS})\b")),
+    ("cheap_tld", re.compile(r"\.(?<=[a-z0-9-]\.)(?:top|vip|xyz|cc|shop|club|site|fun|icu)\b")),
     ("contact", re.compile(r"微信|qq|telegram|加v|\+v|私聊|私我|加我|联系我|滴滴我")),
-    ("phone", re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")),
-    ("long_number", re.compile(r"(?<![0-9])[0-9]{5,10}(?![0-9])")),
-    ("money", re.compile(r"[0-9]+(?:\.[0-9]+)?\s*(?:元|块|米|w|万|k|u|刀)")),
-    ("percent", re.compile(r"[0-9]+(?:\.[0-9]+)?\s*%")),
+    ("phone", re.compile(r"1(?<![0-9]1)[3-9][0-9]{9}(?![0-9])")),
+    ("long_number", re.compile(r"[0-9](?<![0-9]{2})[0-9]{4,9}(?![0-9])")),
+    ("money", re.compile(r"[0-9]\s*(?:元|块|米|w|万|k|u|刀)")),
+    ("percent", re.compile(r"[0-9]\s*%")),
     ("emoji", re.compile("[\U0001f300-\U0001faff\u2600-\u27bf]")),
     ("em_tag", re.compile(r"\[em\]|/[\u4e00-\u9fff]{2}")),
     ("latin_only", re.compile(r"^[^\u4e00-\u9fff]*$")),
@@ -68,8 +68,8 @@ def cue_vector(folded: str) -> list[float]:
     return [1.0 if pattern.search(folded) else 0.0 for _, pattern in _CUES]
 
 
-def side_features(prepared: Sequence[Prepared], rule_ids: Sequence[str], scale: float) -> sp.csr_matrix:
-    """Dense side-features as a CSR matrix: per-rule weight, per-category evidence, cues.
+def side_features(prepared: Sequence[Prepared], rule_ids: Sequence[str], scale: float) -> SparseRows:
+    """Dense side-features as sparse rows (zeros left out): per-rule weight, per-category evidence, cues.
 
     Columns: one per id in `rule_ids` (the weight of that rule if it fired), one per harmful
     category (sum of fired weights, capped at 1), then CUE_NAMES. Everything is multiplied by
@@ -88,4 +88,7 @@ def side_features(prepared: Sequence[Prepared], rule_ids: Sequence[str], scale: 
             cat = cat_index[hit.category]
             rows[r, cat] = min(1.0, rows[r, cat] + hit.weight)
         rows[r, n_rules + len(_HARM_CATEGORIES) :] = cue_vector(item.folded)
-    return sp.csr_matrix(rows * np.float32(scale))
+    rows *= np.float32(scale)
+    row, column = np.nonzero(rows)
+    indptr = np.r_[0, np.cumsum(np.count_nonzero(rows, axis=1))]
+    return SparseRows(indptr, column, rows[row, column], width)

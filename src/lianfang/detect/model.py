@@ -38,7 +38,7 @@ from lianfang.detect.datasets import LabelledText, read_chineseharm, read_cold
 from lianfang.detect.features import Prepared, prepare, prepare_normalized, side_features
 from lianfang.detect.rules import RuleHit, RuleSet, default_rules
 from lianfang.detect.synthetic import everyday_posts, fraud_posts, written_everyday
-from lianfang.detect.tfidf import CharTfidf
+from lianfang.detect.tfidf import CharTfidf, SparseRows
 from lianfang.errors import InputError
 from lianfang.taxonomy import CHINESEHARM_LABELS, TO_CHINESEHARM, Category, Stage
 from lianfang.text.normalize import Normalized
@@ -128,38 +128,44 @@ class DetectorModel:
     # Everyday-chat gate; empty coef = no gate (models saved before it existed).
     gate_coef: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
     gate_intercept: float = 0.0
-    # (n_features, n_labels) C-contiguous copy: sparse @ coef.T would copy coef on every call.
-    coef_t: np.ndarray = field(init=False, repr=False, compare=False)
+    # (n_features, n_labels + 2): the harm head's columns, the gate's (zeros without one), the
+    # offensive head's, so that one pass over a row's features scores all three heads.
+    head_weights: np.ndarray = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "coef_t", np.ascontiguousarray(self.coef.T))
+        gate = self.gate_coef if self.gate_coef.size else np.zeros_like(self.cold_coef)
+        object.__setattr__(self, "head_weights", np.column_stack([self.coef.T, gate, self.cold_coef]))
 
-    def features(self, prepared: Sequence[Prepared]) -> sp.csr_matrix:
-        """Feature matrix (TF-IDF block, then side-features) for prepared texts."""
+    def features(self, prepared: Sequence[Prepared]) -> SparseRows:
+        """Feature rows (TF-IDF block, sound TF-IDF block, then side-features) for prepared texts."""
         folded = [p.folded for p in prepared]
         blocks = [self.vectorizer.rows(folded)]
         if self.sound_vectorizer is not None:
             blocks.append(self.sound_vectorizer.rows([sound_key(t) for t in folded]))
         blocks.append(side_features(prepared, self.rule_ids, self.config.side_scale))
-        return sp.hstack(blocks, format="csr", dtype=np.float32)
+        return SparseRows.side_by_side(blocks)
 
-    def harm_proba(self, x: sp.csr_matrix) -> np.ndarray:
-        """Rows of probabilities over `labels` (softmax of the harm head)."""
-        scores = np.asarray(x @ self.coef_t) + self.intercept
-        scores -= scores.max(axis=1, keepdims=True)
-        np.exp(scores, out=scores)
-        return scores / scores.sum(axis=1, keepdims=True)
+    def scores(self, x: SparseRows) -> np.ndarray:
+        """Linear scores without intercepts: a column per harm label, then the gate, then offensive."""
+        return x.dot(self.head_weights)
 
-    def offensive_proba(self, x: sp.csr_matrix) -> np.ndarray:
-        """Probability that each row is offensive in COLD's sense."""
-        z = np.asarray(x @ self.cold_coef).ravel() + self.cold_intercept
+    def harm_proba(self, scores: np.ndarray) -> np.ndarray:
+        """Rows of probabilities over `labels` (softmax of the harm head) from `scores`."""
+        harm = scores[:, : len(self.labels)] + self.intercept
+        harm -= harm.max(axis=1, keepdims=True)
+        np.exp(harm, out=harm)
+        return harm / harm.sum(axis=1, keepdims=True)
+
+    def offensive_proba(self, scores: np.ndarray) -> np.ndarray:
+        """Probability that each row is offensive in COLD's sense, from `scores`."""
+        z = scores[:, -1] + self.cold_intercept
         return 1.0 / (1.0 + np.exp(-z))
 
-    def gate_proba(self, x: sp.csr_matrix) -> np.ndarray:
+    def gate_proba(self, scores: np.ndarray) -> np.ndarray:
         """Probability that each row is an everyday (non black-industry) post; zeros without a gate."""
         if not self.gate_coef.size:
-            return np.zeros(x.shape[0])
-        z = np.asarray(x @ self.gate_coef).ravel() + self.gate_intercept
+            return np.zeros(len(scores))
+        z = scores[:, -2] + self.gate_intercept
         return 1.0 / (1.0 + np.exp(-z))
 
 
@@ -230,7 +236,7 @@ def fit(
     none = np.zeros(0)
     empty = DetectorModel(vectorizer, sound_vectorizer, rule_ids, (), none, none, none, 0.0, config)
 
-    x_harm = empty.features([prepared[r.text] for r in harm_rows])
+    x_harm = empty.features([prepared[r.text] for r in harm_rows]).csr()
     labels = np.array([r.label for r in harm_rows])
     if config.head == "nblr":
         harm_classes, harm_coef, harm_intercept = _nb_logistic(x_harm, labels, weights, config)
@@ -245,7 +251,7 @@ def fit(
     cold_coef = np.zeros(x_harm.shape[1], dtype=np.float32)
     cold_intercept = 0.0
     if len({r.label for r in cold_rows}) == 2:
-        x_cold = empty.features([prepared[r.text] for r in cold_rows])
+        x_cold = empty.features([prepared[r.text] for r in cold_rows]).csr()
         head = _logistic(config)
         head.fit(x_cold, [r.label == "offensive" for r in cold_rows])
         cold_coef = head.coef_[0].astype(np.float32)
@@ -296,7 +302,7 @@ def _fit_gate(
     harmful = [r.text for r in chineseharm if r.label != "benign"]
     if config.gate_threshold >= 1.0 or not everyday or not harmful:
         return np.zeros(0, dtype=np.float32), 0.0
-    x = empty.features([prepared[t] for t in everyday + harmful])
+    x = empty.features([prepared[t] for t in everyday + harmful]).csr()
     y = np.r_[np.ones(len(everyday), dtype=bool), np.zeros(len(harmful), dtype=bool)]
     share = np.array([config.written_weight if t in written else 1.0 for t in everyday])
     weights = np.r_[0.5 * len(y) * share / share.sum(), np.full(len(harmful), 0.5 * len(y) / len(harmful))]
@@ -352,13 +358,11 @@ def _logistic(config: ModelConfig) -> LogisticRegression:
 
 def _vectorizer_state(table: CharTfidf) -> dict[str, Any]:
     """A TF-IDF table as numpy arrays: unpickling a 300k-entry dict is what made loads slow."""
-    terms = sorted(table.vocabulary, key=table.vocabulary.__getitem__)
-    return {"ngram_max": table.ngram_range[1], "terms": np.array(terms), "idf": table.idf}
+    return {"ngram_max": table.ngram_range[1], "terms": table.terms, "idf": table.idf}
 
 
 def _vectorizer_from_state(state: dict[str, Any]) -> CharTfidf:
-    vocabulary = {term: i for i, term in enumerate(state["terms"].tolist())}
-    return CharTfidf(vocabulary, state["idf"], (1, int(state["ngram_max"])))
+    return CharTfidf(state["terms"], state["idf"], (1, int(state["ngram_max"])))
 
 
 def save(model: DetectorModel, path: Path) -> None:
@@ -488,9 +492,9 @@ def classify_many_normalized(
 def _classify_prepared(prepared: Sequence[Prepared], model: DetectorModel) -> list[Classification]:
     if not prepared:
         return []
-    x = model.features(prepared)
-    proba = _gated(model, model.harm_proba(x), model.gate_proba(x), prepared)
-    offensive = model.offensive_proba(x)
+    scores = model.scores(model.features(prepared))
+    proba = _gated(model, model.harm_proba(scores), model.gate_proba(scores), prepared)
+    offensive = model.offensive_proba(scores)
     return [_classification(model, proba[i], offensive[i], item) for i, item in enumerate(prepared)]
 
 
