@@ -37,7 +37,7 @@ from lianfang.detect.classification import Classification
 from lianfang.detect.datasets import LabelledText, read_chineseharm, read_cold
 from lianfang.detect.features import Prepared, prepare, prepare_normalized, side_features
 from lianfang.detect.rules import RuleHit, RuleSet, default_rules
-from lianfang.detect.synthetic import everyday_posts, fraud_posts, written_everyday
+from lianfang.detect.synthetic import everyday_posts, fraud_posts, written_everyday, written_fraud
 from lianfang.detect.tfidf import CharTfidf, SparseRows
 from lianfang.detect.words import WordCoder
 from lianfang.errors import InputError
@@ -90,12 +90,14 @@ class ModelConfig:
     -grams of words seen in at least `word_min_df` texts, 0 = no block) joins at `word_scale`
     (0.5/1.0/1.5/2.0 tried, 1.0 best).
     `synthetic_fraud` self-written fraud posts join the harm head at `synthetic_weight` times a
-    real fraud row's weight (0 = none); `synthetic_everyday` self-written everyday posts join
-    the everyday side of the gate, and so do the hand-written ones of `synthetic.written_everyday`,
-    each weighing `written_weight` everyday rows (0 = left out; 10 had the best CV macro-F1 of
-    1/3/10, all within 0.002 of none). `cold_benign_weight` > 0 adds COLD non-offensive posts to
-    the harm head as `benign` (the previous design; 0 = decoupled, shipped). `gate_threshold`
-    >= 1 disables the gate. `head` is "nblr" (shipped) or "lr" (multinomial logistic regression).
+    real fraud row's weight (0 = none), and the hand-written ones of `synthetic.written_fraud` at
+    `written_fraud_weight` times (0 = none; 1 and 3 within noise of each other);
+    `synthetic_everyday` self-written everyday posts join the everyday side of the gate, and so
+    do the hand-written ones of `synthetic.written_everyday`, each weighing `written_weight`
+    everyday rows (0 = left out; 10 had the best CV macro-F1 of 1/3/10, all within 0.002 of
+    none). `cold_benign_weight` > 0 adds COLD non-offensive posts to the harm head as `benign`
+    (the previous design; 0 = decoupled, shipped). `gate_threshold` >= 1 disables the gate.
+    `head` is "nblr" (shipped) or "lr" (multinomial logistic regression).
     """
 
     ngram_max: int = 4
@@ -112,6 +114,7 @@ class ModelConfig:
     extra_weight: float = 0.25
     synthetic_fraud: int = 800
     synthetic_weight: float = 1.0
+    written_fraud_weight: float = 1.0
     synthetic_everyday: int = 1000
     written_weight: float = 10.0
     max_iter: int = 300
@@ -199,7 +202,8 @@ def training_rows(
     ChineseHarm rows are class-balanced among themselves (fraud has no train_extra rows) and
     scaled by their own `weight`. `config.synthetic_fraud` self-written fraud posts
     (`detect.synthetic`) join when the data has fraud rows, each weighing
-    `config.synthetic_weight` times one real fraud row. COLD's non-offensive rows join as
+    `config.synthetic_weight` times one real fraud row, and so do the hand-written ones
+    (`synthetic.written_fraud`) at `config.written_fraud_weight`. COLD's non-offensive rows join as
     `benign` with `config.cold_benign_weight` each, and not at all when it is 0 (the shipped,
     decoupled setup).
     """
@@ -214,6 +218,10 @@ def training_rows(
         written = fraud_posts(config.synthetic_fraud, config.seed)
         rows += written
         weights += [balance["fraud"] * config.synthetic_weight] * len(written)
+    if "fraud" in balance and config.written_fraud_weight:
+        hand = written_fraud()
+        rows += hand
+        weights += [balance["fraud"] * config.written_fraud_weight] * len(hand)
     for r in cold if config.cold_benign_weight > 0 else ():
         if r.label == "non_offensive":
             rows.append(LabelledText(r.text, "benign"))

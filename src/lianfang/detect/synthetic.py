@@ -8,7 +8,8 @@ customer service, fake police, loans that need a fee first, credit "repair", gam
 romance-to-investment) by filling slot templates. `everyday_posts`: short daily-life
 sentences for the everyday side of the gate, from templates; `written_everyday`: a few hundred
 hand-written ones of many more kinds (work, school, family, health, travel, greetings, chores;
-`data/everyday_zh.txt`). No text of any data set is copied or
+`data/everyday_zh.txt`); `written_fraud`: about a hundred hand-written fraud posts of many more
+scam scripts than the templates cover (`data/fraud_zh.txt`). No text of any data set is copied or
 paraphrased here; the fraud templates were written after reading cross-validation errors on
 dev fraud rows, which MODEL_CARD.md states. Our own work, Apache-2.0.
 """
@@ -17,11 +18,12 @@ from __future__ import annotations
 
 import random
 from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from lianfang.detect.datasets import LabelledText
 
-__all__ = ["SUBTYPE_TEMPLATES", "everyday_posts", "fraud_posts", "written_everyday"]
+__all__ = ["SUBTYPE_TEMPLATES", "everyday_posts", "fraud_posts", "written_everyday", "written_fraud"]
 
 # Slot fillers shared by the templates: {cta} call to action, {pay} promised money, {job} task.
 _SLOTS: dict[str, tuple[str, ...]] = {
@@ -245,14 +247,22 @@ def everyday_posts(count: int, seed: int) -> list[LabelledText]:
 
 
 def written_everyday(path: Path | None = None) -> list[LabelledText]:
-    """Hand-written everyday posts, labelled `benign`: one a line, `#` lines are comments.
+    """Hand-written everyday posts, labelled `benign` (`data/everyday_zh.txt` unless `path`).
 
-    By default the shipped `data/everyday_zh.txt`; `path` reads another such file (the
-    benchmark's probe sentences).
+    `path` reads another such file (the benchmark's probe sentences).
     """
-    source = path or resources.files("lianfang.detect") / "data" / "everyday_zh.txt"
+    return _written(path or resources.files("lianfang.detect") / "data" / "everyday_zh.txt", "benign")
+
+
+def written_fraud(path: Path | None = None) -> list[LabelledText]:
+    """Hand-written fraud posts of many scam scripts, labelled `fraud` (`data/fraud_zh.txt`)."""
+    return _written(path or resources.files("lianfang.detect") / "data" / "fraud_zh.txt", "fraud")
+
+
+def _written(source: Path | Traversable, label: str) -> list[LabelledText]:
+    """One post a line; blank and `#` lines are skipped."""
     lines = (line.strip() for line in source.read_text(encoding="utf-8").splitlines())
-    return [LabelledText(line, "benign") for line in lines if line and not line.startswith("#")]
+    return [LabelledText(line, label) for line in lines if line and not line.startswith("#")]
 
 
 def _generate(
