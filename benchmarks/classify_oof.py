@@ -3,7 +3,7 @@
 The harness behind docs/detection.md's "what was tried" tables. For each split seed and each
 of 5 stratified folds of chineseharm/dev.jsonl, the full detector is fitted on the other four
 folds + train_extra + 80 % of COLD train (numpy `default_rng(0).random(n) < 0.2` holds the
-rest out, as in `gate_threshold.py`). The held-out fold's texts are scored with the gate
+rest out: `gate_threshold.split_cold`). The held-out fold's texts are scored with the gate
 switched off, next to the gate's probability, so every threshold can be tried afterwards. Per
 seed it prints macro-F1 and fraud F1 at the largest gate threshold that keeps the held-out
 COLD non-offensive benign rate at `--floor`, and for the harm head alone (no gate). Seed 0
@@ -27,14 +27,22 @@ from dataclasses import dataclass, replace  # noqa: E402
 from typing import Any  # noqa: E402
 
 import numpy as np  # noqa: E402
+from gate_threshold import split_cold  # noqa: E402  (this directory's script)
 from sklearn.metrics import f1_score  # noqa: E402
 from sklearn.model_selection import StratifiedKFold  # noqa: E402
 
 from lianfang.detect.datasets import read_chineseharm, read_cold  # noqa: E402
 from lianfang.detect.features import prepare  # noqa: E402
-from lianfang.detect.model import ModelConfig, classify_many, fit, to_scheme  # noqa: E402
+from lianfang.detect.model import (  # noqa: E402
+    ModelConfig,
+    classify_many,
+    fit,
+    gate_blend,
+    harmful_rule_fired,
+    to_scheme,
+)
 from lianfang.detect.rules import default_rules  # noqa: E402
-from lianfang.taxonomy import CHINESEHARM_LABELS, Category  # noqa: E402
+from lianfang.taxonomy import CHINESEHARM_LABELS  # noqa: E402
 
 LABELS = list(CHINESEHARM_LABELS)
 BENIGN = LABELS.index("benign")
@@ -50,9 +58,7 @@ class Scored:
     ruled: np.ndarray
 
     def labels(self, threshold: float) -> np.ndarray:
-        mix = np.where((self.gate >= threshold) & ~self.ruled, self.gate, 0.0)[:, None]
-        blended = (1.0 - mix) * self.harm
-        blended[:, BENIGN] += mix[:, 0]
+        blended = gate_blend(self.harm, self.gate, self.ruled, threshold, BENIGN)
         return np.array(LABELS)[blended.argmax(axis=1)]
 
 
@@ -64,15 +70,12 @@ def score_fold(seed: int, fold: int, overrides: dict[str, Any]) -> Fold:
     config = replace(ModelConfig(), **overrides)
     dev = read_chineseharm("dev")
     extra = [replace(r, weight=config.extra_weight) for r in read_chineseharm("train_extra")]
-    cold = read_cold("train")
-    held = np.random.default_rng(0).random(len(cold)) < 0.2
+    kept, cold_texts = split_cold(read_cold("train"))
     truth = np.array([r.label for r in dev])
     folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=seed)
     train_idx, test_idx = list(folds.split(np.zeros(len(dev)), truth))[fold]
-    kept = [r for r, h in zip(cold, held, strict=True) if not h]
     model = fit([dev[i] for i in train_idx] + extra, kept, config)
     ungated = replace(model, config=replace(config, gate_threshold=1.0))
-    cold_texts = [r.text for r, h in zip(cold, held, strict=True) if h and r.label == "non_offensive"]
 
     def scored(texts: list[str]) -> Scored:
         rules = default_rules()
@@ -80,8 +83,7 @@ def score_fold(seed: int, fold: int, overrides: dict[str, Any]) -> Fold:
         gate = model.gate_proba(model.scores(model.features(prepared)))
         results = [to_scheme(c, "chineseharm").scores for c in classify_many(texts, ungated)]
         harm = np.array([[s[label] for label in LABELS] for s in results])
-        ruled = np.array([any(h.category is not Category.BENIGN for h in p.hits) for p in prepared])
-        return Scored(harm, gate, ruled)
+        return Scored(harm, gate, harmful_rule_fired(prepared))
 
     return test_idx, scored([dev[i].text for i in test_idx]), scored(cold_texts)
 

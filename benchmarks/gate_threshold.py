@@ -14,8 +14,16 @@ from dataclasses import replace
 
 import numpy as np
 
-from lianfang.detect.datasets import read_chineseharm, read_cold
+from lianfang.detect.datasets import LabelledText, read_chineseharm, read_cold
 from lianfang.detect.model import ModelConfig, classify_many, fit, to_scheme
+
+
+def split_cold(cold: list[LabelledText]) -> tuple[list[LabelledText], list[str]]:
+    """COLD train rows to fit on (80 %) and the held-out non-offensive texts (of the other 20 %)."""
+    held = np.random.default_rng(0).random(len(cold)) < 0.2
+    kept = [r for r, h in zip(cold, held, strict=True) if not h]
+    texts = [r.text for r, h in zip(cold, held, strict=True) if h and r.label == "non_offensive"]
+    return kept, texts
 
 
 def main() -> None:
@@ -23,12 +31,9 @@ def main() -> None:
     parser.add_argument("--floor", type=float, default=0.97)
     floor = parser.parse_args().floor
     config = ModelConfig()
-    cold = read_cold("train")
-    held = np.random.default_rng(0).random(len(cold)) < 0.2
+    kept, texts = split_cold(read_cold("train"))
     extra = [replace(r, weight=config.extra_weight) for r in read_chineseharm("train_extra")]
-    kept = [r for r, h in zip(cold, held, strict=True) if not h]
     model = fit(read_chineseharm("dev") + extra, kept, config)
-    texts = [r.text for r, h in zip(cold, held, strict=True) if h and r.label == "non_offensive"]
     rates = {}
     for threshold in np.round(np.arange(0.70, 0.99, 0.01), 2):
         tried = replace(model, config=replace(config, gate_threshold=float(threshold)))

@@ -58,6 +58,8 @@ __all__ = [
     "classify_many",
     "classify_many_normalized",
     "fit",
+    "gate_blend",
+    "harmful_rule_fired",
     "load",
     "save",
     "to_scheme",
@@ -542,18 +544,31 @@ def _classify_prepared(prepared: Sequence[Prepared], model: DetectorModel) -> li
 def _gated(
     model: DetectorModel, proba: np.ndarray, gate: np.ndarray, prepared: Sequence[Prepared]
 ) -> np.ndarray:
-    """Blend the gate into the harm probabilities: g * benign + (1 - g) * harm head.
-
-    Only where the gate is at least `gate_threshold` and no harmful rule fired: a sample-library
-    hit is direct evidence that the everyday-chat gate must not overrule.
-    """
+    """The harm probabilities with the everyday-chat gate blended in at the model's threshold."""
     if "benign" not in model.labels:
         return proba
-    ruled = np.array([any(h.category is not Category.BENIGN for h in p.hits) for p in prepared])
-    mix = np.where((gate >= model.config.gate_threshold) & ~ruled, gate, 0.0)[:, None]
-    benign = np.zeros(len(model.labels), dtype=proba.dtype)
-    benign[model.labels.index("benign")] = 1.0
-    return mix * benign + (1.0 - mix) * proba
+    benign = model.labels.index("benign")
+    return gate_blend(proba, gate, harmful_rule_fired(prepared), model.config.gate_threshold, benign)
+
+
+def harmful_rule_fired(prepared: Sequence[Prepared]) -> np.ndarray:
+    """Per text, whether a rule of a harmful category fired (the gate never overrules one)."""
+    return np.array([any(h.category is not Category.BENIGN for h in p.hits) for p in prepared], dtype=bool)
+
+
+def gate_blend(
+    proba: np.ndarray, gate: np.ndarray, ruled: np.ndarray, threshold: float, benign: int
+) -> np.ndarray:
+    """Blend the gate into rows of label probabilities: g * benign + (1 - g) * proba.
+
+    Only where the gate g is at least `threshold` and `ruled` is False: a sample-library hit is
+    direct evidence that the everyday-chat gate must not overrule. `benign` is the benign
+    column. Pure, so benchmarks can try thresholds on stored scores.
+    """
+    mix = np.where((gate >= threshold) & ~ruled, gate, 0.0)[:, None]
+    onehot = np.zeros(proba.shape[1], dtype=proba.dtype)
+    onehot[benign] = 1.0
+    return mix * onehot + (1.0 - mix) * proba
 
 
 def classify(text: str) -> Classification:
