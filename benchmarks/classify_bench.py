@@ -2,7 +2,8 @@
 
 ChineseHarm figures are 5-fold cross-validated on chineseharm/dev.jsonl (train folds +
 train_extra [+ COLD train]; a dev row is only ever scored by the model that did not see it),
-on the clean texts and on an obfuscated copy (`lianfang.detect.perturb.obfuscate`, seed 7).
+on the clean texts, on an obfuscated copy (`lianfang.detect.perturb.obfuscate`, seed 7) and
+on a pinyin-typed copy (`perturb.type_pinyin`: 15 % of the CJK characters typed as pinyin).
 COLD figures use COLD dev, which no model here trains on. Throughput is measured on one core
 (BLAS threads pinned to 1) including normalisation.
 
@@ -34,12 +35,13 @@ from sklearn.svm import LinearSVC  # noqa: E402
 
 from lianfang.detect.datasets import LabelledText, read_chineseharm, read_cold  # noqa: E402
 from lianfang.detect.model import ModelConfig, classify_many, fit, load, to_scheme  # noqa: E402
-from lianfang.detect.perturb import obfuscate  # noqa: E402
+from lianfang.detect.perturb import obfuscate, type_pinyin  # noqa: E402
 from lianfang.detect.synthetic import written_everyday  # noqa: E402
 from lianfang.taxonomy import CHINESEHARM_LABELS  # noqa: E402
 
 SEED = 0
 OBFUSCATION_SEED = 7
+PINYIN_RATE = 0.15
 SHORT = 60
 
 
@@ -80,7 +82,9 @@ def main() -> None:
     truth = np.array([r.label for r in dev])
     lengths = np.array([len(r.text) for r in dev])
     obfuscated = [obfuscate(r.text, OBFUSCATION_SEED) for r in dev]
-    preds = {k: np.empty(len(dev), dtype=object) for k in ("lf", "lf_obf", "bl", "bl_obf", "blc", "blc_obf")}
+    typed = [type_pinyin(r.text, PINYIN_RATE, OBFUSCATION_SEED) for r in dev]
+    keys = ("lf", "lf_obf", "lf_py", "bl", "bl_obf", "bl_py", "blc", "blc_obf", "blc_py")
+    preds = {k: np.empty(len(dev), dtype=object) for k in keys}
     folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=SEED)
     splits = [] if skip_cv else list(folds.split(np.zeros(len(dev)), truth))
     for k, (train_idx, test_idx) in enumerate(splits):
@@ -88,16 +92,18 @@ def main() -> None:
         train_rows = [dev[i] for i in train_idx] + extra
         clean = [dev[i].text for i in test_idx]
         obf = [obfuscated[i] for i in test_idx]
+        py = [typed[i] for i in test_idx]
         # Lianfang down-weights train_extra (another source than the benchmark) as in `train`.
         extra_weight = ModelConfig().extra_weight
         weighted = [replace(r, weight=extra_weight) for r in extra]
         model = fit([dev[i] for i in train_idx] + weighted, cold_train)
-        for key, texts in (("lf", clean), ("lf_obf", obf)):
+        for key, texts in (("lf", clean), ("lf_obf", obf), ("lf_py", py)):
             preds[key][test_idx] = [to_scheme(c, "chineseharm").label for c in classify_many(texts, model)]
         for key, rows in (("bl", train_rows), ("blc", train_rows + cold_benign)):
             base = baseline(rows)
             preds[key][test_idx] = base.predict(clean)
             preds[key + "_obf"][test_idx] = base.predict(obf)
+            preds[key + "_py"][test_idx] = base.predict(py)
         print(f"fold {k}: {time.perf_counter() - started:.0f} s", flush=True)
 
     lf = lf_obf = bl = bl_obf = float("nan")
@@ -117,10 +123,14 @@ def cv_reports(truth: np.ndarray, preds: dict[str, np.ndarray], lengths: np.ndar
     """Print every system's CV report; return Lianfang and baseline macro-F1, clean and obfuscated."""
     lf = report("Lianfang clean", truth, preds["lf"], lengths)
     lf_obf = report("Lianfang obfuscated", truth, preds["lf_obf"], lengths)
+    typed = f"pinyin-typed ({PINYIN_RATE:.0%} of CJK characters)"
+    report(f"Lianfang {typed}", truth, preds["lf_py"], lengths)
     bl = report("Baseline clean (ChineseHarm rows)", truth, preds["bl"], lengths)
     bl_obf = report("Baseline obfuscated (ChineseHarm rows)", truth, preds["bl_obf"], lengths)
+    report(f"Baseline {typed} (ChineseHarm rows)", truth, preds["bl_py"], lengths)
     report("Baseline+COLD clean (same rows as Lianfang, unweighted)", truth, preds["blc"], lengths)
     report("Baseline+COLD obfuscated", truth, preds["blc_obf"], lengths)
+    report(f"Baseline+COLD {typed}", truth, preds["blc_py"], lengths)
     return lf, lf_obf, bl, bl_obf
 
 

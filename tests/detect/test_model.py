@@ -27,7 +27,7 @@ from lianfang.detect.model import (
     save,
     to_scheme,
 )
-from lianfang.detect.perturb import obfuscate
+from lianfang.detect.perturb import obfuscate, type_pinyin
 from lianfang.detect.rules import default_rules
 from lianfang.detect.stream import classify_lines
 from lianfang.errors import InputError
@@ -104,6 +104,14 @@ def test_obfuscated_texts_keep_their_label(model: DetectorModel) -> None:
             assert classify(obfuscate(text, seed)).label is expected, obfuscate(text, seed)
 
 
+def test_pinyin_typing_is_seeded_and_typed_as_letters() -> None:
+    text = "加我微信免费领取红包，日赚三百"
+    assert type_pinyin(text, 0.3, 1) == type_pinyin(text, 0.3, 1)
+    assert type_pinyin(text, 0.0) == text
+    assert type_pinyin(text, 1.0) == "jiawoweixinmianfeilingquhongbao，rizhuansanbai"
+    assert len({type_pinyin(text, 0.3, s) for s in range(10)}) > 3
+
+
 def test_perturbation_is_seeded_and_changes_text() -> None:
     text = "博彩平台注册送红包，加微信私聊，色情视频免费看"
     assert obfuscate(text, 1) == obfuscate(text, 1)
@@ -121,6 +129,18 @@ def test_detection_fold_and_sound_view() -> None:
     assert sound_key("铮点饯") != sound_key("赚点钱")
     assert sound_key("吕铯卦机相目") == sound_key("绿色挂机项目")
     assert sound_key("abc 123") == "abc 123"
+
+
+def test_sound_view_reads_typed_pinyin() -> None:
+    assert sound_key("zhuan钱") == sound_key("赚钱")
+    assert sound_key("jia微信") == sound_key("加微信")
+    assert sound_key("领quhong包") == sound_key("领取红包")  # neighbours typed together
+    assert sound_key("xian在") == sound_key("现在")  # fewest syllables: xian, not xi-an
+    # Letters that are not wholly pinyin, single letters and runs away from CJK stay as they are.
+    assert sound_key("call我").startswith("call")
+    assert sound_key("nb了").startswith("nb")
+    assert sound_key("a股").startswith("a")
+    assert sound_key("hello world") == "hello world"
 
 
 def test_stream_writes_error_lines_and_goes_on(model: DetectorModel) -> None:

@@ -14,6 +14,9 @@ indicator extraction, so they live here, on the feature side only:
 `sound_key` gives a second, homophone-blind view for the classifier: every CJK character is
 replaced by one representative of all characters that share its toneless pinyin, so
 `铮点饯` and `挣点钱`, `吕铯卦机相目` and `绿色挂机项目` look the same to n-gram features.
+Pinyin typed in place of characters (`jia微`, `领quhong包`) joins the same classes: a run of
+two or more ASCII letters touching CJK that splits wholly into pinyin syllables becomes one
+representative per syllable, so `zhuan钱` reads like `赚钱`.
 """
 
 from __future__ import annotations
@@ -83,22 +86,59 @@ def _toneless(syllable: str) -> str:
 
 
 @cache
-def _sound_table() -> dict[int, str]:
-    """Map each CJK code point to the lowest code point sharing its first toneless reading."""
+def _sound_classes() -> tuple[dict[int, str], dict[str, str]]:
+    """(CJK code point -> its class representative where it is not one itself,
+    toneless syllable -> representative). The representative of a class is its lowest code
+    point, preferring the common (URO) block so the view stays readable."""
     first: dict[int, str] = {}
     for cp, readings in pinyin_dict.items():
         if 0x3400 <= cp <= 0x9FFF or 0xF900 <= cp <= 0xFAFF:
             first[cp] = _toneless(readings.split(",")[0])
     representative: dict[str, int] = {}
-    # Prefer a representative from the common (URO) block so the view stays readable.
     for cp in sorted(first, key=lambda c: (c < 0x4E00 or c > 0x9FFF, c)):
         representative.setdefault(first[cp], cp)
-    return {cp: chr(representative[s]) for cp, s in first.items() if representative[s] != cp}
+    table = {cp: chr(representative[s]) for cp, s in first.items() if representative[s] != cp}
+    # Syllables proper only: the interjection readings (m, n, ng, hm) would turn abbreviations
+    # such as `nb` or `hm` into sounds.
+    syllables = {s: chr(cp) for s, cp in representative.items() if s.isascii() and s.isalpha()}
+    return table, {s: c for s, c in syllables.items() if any(v in s for v in "aeiouv")}
+
+
+_LONGEST_SYLLABLE = 6  # zhuang, chuang, shuang
+_LONGEST_RUN = 6 * _LONGEST_SYLLABLE  # longer letter runs are words or junk, never a few typed characters
+# Whole ASCII letter runs (the text is lower-case). Anchored at both ends so that re never
+# restarts inside a run: one pass over any text, however long its runs.
+_LETTER_RUN = re.compile(r"(?<![a-z])[a-z]{2,}(?![a-z])")
+_CJK_CHAR = re.compile(f"[{_CJK}]")
+
+
+def _pinyin_to_sound(run: str) -> str | None:
+    """The run as sound-class characters if it splits wholly into syllables (fewest), else None."""
+    syllables = _sound_classes()[1]
+    best: list[str | None] = [""] + [None] * len(run)
+    for end in range(1, len(run) + 1):
+        for start in range(max(0, end - _LONGEST_SYLLABLE), end):
+            head, char = best[start], syllables.get(run[start:end])
+            if head is not None and char is not None:
+                candidate = head + char
+                if best[end] is None or len(candidate) < len(best[end] or ""):
+                    best[end] = candidate
+    return best[-1]
+
+
+def _typed_pinyin(match: re.Match[str]) -> str:
+    """A letter run touching CJK (`jia微`, `领quhong包`) as sound classes when it is pinyin."""
+    run, text, start, end = match.group(), match.string, match.start(), match.end()
+    touches_cjk = (start > 0 and _CJK_CHAR.match(text, start - 1)) or _CJK_CHAR.match(text, end)
+    if not touches_cjk or len(run) > _LONGEST_RUN:
+        return run
+    return _pinyin_to_sound(run) or run
 
 
 def sound_key(folded: str) -> str:
-    """Return the homophone-blind view of a folded text (same length, CJK by sound class).
+    """Return the homophone-blind view of a folded text (CJK and typed pinyin by sound class).
 
-    Pure; characters without a pinyin reading are kept as they are.
+    Pure; characters without a pinyin reading, and letter runs that are not pinyin, are kept as
+    they are.
     """
-    return folded.translate(_sound_table())
+    return _LETTER_RUN.sub(_typed_pinyin, folded).translate(_sound_classes()[0])

@@ -5,6 +5,10 @@ s2t), full-width ASCII letters/digits, zero-width characters, symbol noise betwe
 characters, and homophone/variant substitutions. Its substitution list is written separately
 from the detector's fold table (`detect.canonical.VARIANTS`) and deliberately includes
 spellings the detector does not fold, so evaluation does not just undo a known mapping.
+
+`type_pinyin(text, rate, seed)` is a second, separate evasion for evaluation: a share of the
+CJK characters typed as their toneless pinyin (`加wei信`, `领quhong包`), the way posters
+write around keyword filters when they have no look-alike at hand.
 """
 
 from __future__ import annotations
@@ -13,8 +17,9 @@ import random
 from functools import cache
 
 import opencc
+from pypinyin import lazy_pinyin
 
-__all__ = ["SUBSTITUTIONS", "obfuscate"]
+__all__ = ["SUBSTITUTIONS", "obfuscate", "type_pinyin"]
 
 # plain word -> evasion spellings seen in the wild (homophones, look-alikes, pinyin).
 SUBSTITUTIONS: dict[str, tuple[str, ...]] = {
@@ -83,3 +88,15 @@ def obfuscate(text: str, seed: int | str = 0) -> str:
             elif rng.random() < zw_rate:
                 chars.append(rng.choice(_ZERO_WIDTH))
     return "".join(chars)
+
+
+def type_pinyin(text: str, rate: float = 0.15, seed: int | str = 0) -> str:
+    """Return `text` with about `rate` of its CJK characters typed as toneless pinyin.
+
+    Pure and deterministic for a given (text, rate, seed); never raises for str input.
+    Neighbouring typed characters run together (`quhong`), as they do when posters type them.
+    """
+    rng = random.Random(f"{seed}\x00{rate}\x00{text}")
+    return "".join(
+        lazy_pinyin(ch)[0] if _is_cjk(ch) and rng.random() < rate else ch for ch in text
+    )
