@@ -141,6 +141,9 @@ def test_sound_view_reads_typed_pinyin() -> None:
     assert sound_key("nb了").startswith("nb")
     assert sound_key("a股").startswith("a")
     assert sound_key("hello world") == "hello world"
+    # Runs longer than six long syllables are words or junk, not typed characters.
+    assert sound_key("ba" * 30 + "中").startswith("ba" * 30)
+    assert sound_key("ba" * 3 + "中") == sound_key("爸爸爸中")
 
 
 def test_stream_writes_error_lines_and_goes_on(model: DetectorModel) -> None:
