@@ -254,9 +254,9 @@ def written_everyday(path: Path | None = None) -> list[LabelledText]:
     return _written(path or resources.files("lianfang.detect") / "data" / "everyday_zh.txt", "benign")
 
 
-def written_fraud(path: Path | None = None) -> list[LabelledText]:
+def written_fraud() -> list[LabelledText]:
     """Hand-written fraud posts of many scam scripts, labelled `fraud` (`data/fraud_zh.txt`)."""
-    return _written(path or resources.files("lianfang.detect") / "data" / "fraud_zh.txt", "fraud")
+    return _written(resources.files("lianfang.detect") / "data" / "fraud_zh.txt", "fraud")
 
 
 def _written(source: Path | Traversable, label: str) -> list[LabelledText]:
