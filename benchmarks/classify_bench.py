@@ -3,7 +3,9 @@
 ChineseHarm figures are 5-fold cross-validated on chineseharm/dev.jsonl (train folds +
 train_extra [+ COLD train]; a dev row is only ever scored by the model that did not see it),
 on the clean texts, on an obfuscated copy (`lianfang.detect.perturb.obfuscate`, seed 7) and
-on a pinyin-typed copy (`perturb.type_pinyin`: 15 % of the CJK characters typed as pinyin).
+on a pinyin-typed copy (`perturb.type_pinyin`: 15 % of the CJK characters typed as pinyin) and
+on a styled pinyin-typed copy (the same share, typed per text with tone marks, apart or in
+capitals: `type_pinyin(..., styled=True)`).
 COLD figures use COLD dev, which no model here trains on. Throughput is measured on one core
 (BLAS threads pinned to 1) including normalisation.
 
@@ -81,29 +83,30 @@ def main() -> None:
     cold_benign = [LabelledText(r.text, "benign") for r in cold_train if r.label == "non_offensive"]
     truth = np.array([r.label for r in dev])
     lengths = np.array([len(r.text) for r in dev])
-    obfuscated = [obfuscate(r.text, OBFUSCATION_SEED) for r in dev]
-    typed = [type_pinyin(r.text, PINYIN_RATE, OBFUSCATION_SEED) for r in dev]
-    keys = ("lf", "lf_obf", "lf_py", "bl", "bl_obf", "bl_py", "blc", "blc_obf", "blc_py")
-    preds = {k: np.empty(len(dev), dtype=object) for k in keys}
+    copies = {  # key suffix -> the dev texts as scored
+        "": [r.text for r in dev],
+        "_obf": [obfuscate(r.text, OBFUSCATION_SEED) for r in dev],
+        "_py": [type_pinyin(r.text, PINYIN_RATE, OBFUSCATION_SEED) for r in dev],
+        "_pys": [type_pinyin(r.text, PINYIN_RATE, OBFUSCATION_SEED, styled=True) for r in dev],
+    }
+    preds = {s + c: np.empty(len(dev), dtype=object) for s in ("lf", "bl", "blc") for c in copies}
     folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=SEED)
     splits = [] if skip_cv else list(folds.split(np.zeros(len(dev)), truth))
     for k, (train_idx, test_idx) in enumerate(splits):
         started = time.perf_counter()
         train_rows = [dev[i] for i in train_idx] + extra
-        clean = [dev[i].text for i in test_idx]
-        obf = [obfuscated[i] for i in test_idx]
-        py = [typed[i] for i in test_idx]
+        scored = {c: [texts[i] for i in test_idx] for c, texts in copies.items()}
         # Lianfang down-weights train_extra (another source than the benchmark) as in `train`.
         extra_weight = ModelConfig().extra_weight
         weighted = [replace(r, weight=extra_weight) for r in extra]
         model = fit([dev[i] for i in train_idx] + weighted, cold_train)
-        for key, texts in (("lf", clean), ("lf_obf", obf), ("lf_py", py)):
-            preds[key][test_idx] = [to_scheme(c, "chineseharm").label for c in classify_many(texts, model)]
+        for c, texts in scored.items():
+            results = classify_many(texts, model)
+            preds["lf" + c][test_idx] = [to_scheme(r, "chineseharm").label for r in results]
         for key, rows in (("bl", train_rows), ("blc", train_rows + cold_benign)):
             base = baseline(rows)
-            preds[key][test_idx] = base.predict(clean)
-            preds[key + "_obf"][test_idx] = base.predict(obf)
-            preds[key + "_py"][test_idx] = base.predict(py)
+            for c, texts in scored.items():
+                preds[key + c][test_idx] = base.predict(texts)
         print(f"fold {k}: {time.perf_counter() - started:.0f} s", flush=True)
 
     lf = lf_obf = bl = bl_obf = float("nan")
@@ -124,13 +127,17 @@ def cv_reports(truth: np.ndarray, preds: dict[str, np.ndarray], lengths: np.ndar
     lf = report("Lianfang clean", truth, preds["lf"], lengths)
     lf_obf = report("Lianfang obfuscated", truth, preds["lf_obf"], lengths)
     typed = f"pinyin-typed ({PINYIN_RATE:.0%} of CJK characters)"
+    styled = f"pinyin-typed, styled ({PINYIN_RATE:.0%}; tone marks, apart, capitals)"
     report(f"Lianfang {typed}", truth, preds["lf_py"], lengths)
+    report(f"Lianfang {styled}", truth, preds["lf_pys"], lengths)
     bl = report("Baseline clean (ChineseHarm rows)", truth, preds["bl"], lengths)
     bl_obf = report("Baseline obfuscated (ChineseHarm rows)", truth, preds["bl_obf"], lengths)
     report(f"Baseline {typed} (ChineseHarm rows)", truth, preds["bl_py"], lengths)
+    report(f"Baseline {styled} (ChineseHarm rows)", truth, preds["bl_pys"], lengths)
     report("Baseline+COLD clean (same rows as Lianfang, unweighted)", truth, preds["blc"], lengths)
     report("Baseline+COLD obfuscated", truth, preds["blc_obf"], lengths)
     report(f"Baseline+COLD {typed}", truth, preds["blc_py"], lengths)
+    report(f"Baseline+COLD {styled}", truth, preds["blc_pys"], lengths)
     return lf, lf_obf, bl, bl_obf
 
 

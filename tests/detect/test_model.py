@@ -112,6 +112,17 @@ def test_pinyin_typing_is_seeded_and_typed_as_letters() -> None:
     assert len({type_pinyin(text, 0.3, s) for s in range(10)}) > 3
 
 
+def test_styled_pinyin_typing_varies_tones_spacing_and_case() -> None:
+    text = "加我微信免费领取红包，日赚三百"
+    assert type_pinyin(text, 0.3, 1, styled=False) == type_pinyin(text, 0.3, 1)
+    assert type_pinyin(text, 0.3, 1, styled=True) == type_pinyin(text, 0.3, 1, styled=True)
+    typed = [type_pinyin(text, 0.5, s, styled=True) for s in range(40)]
+    assert any("ā" in t or "ǐ" in t or "à" in t for t in typed)  # tone marks
+    assert any(" " in t for t in typed)  # syllables typed apart
+    assert any("JIA" in t or "WEI" in t or "HONG" in t or "RI" in t for t in typed)
+    assert all("  " not in t and t == t.strip() for t in typed)
+
+
 def test_perturbation_is_seeded_and_changes_text() -> None:
     text = "博彩平台注册送红包，加微信私聊，色情视频免费看"
     assert obfuscate(text, 1) == obfuscate(text, 1)
@@ -144,6 +155,27 @@ def test_sound_view_reads_typed_pinyin() -> None:
     # Runs longer than six long syllables are words or junk, not typed characters.
     assert sound_key("ba" * 30 + "中").startswith("ba" * 30)
     assert sound_key("ba" * 3 + "中") == sound_key("爸爸爸中")
+
+
+def test_sound_view_reads_pinyin_typed_apart_with_tones_or_capitals() -> None:
+    def view(text: str) -> str:
+        return sound_key(fold_for_detection(normalize(text).text))
+
+    assert view("加 wei xin") == view("jia Wei 信") == view("加微信")
+    assert view("领 qǔ hóng 包") == view("领取红包")
+    assert view("日ZHUÀN三百") == view("日赚三百")
+    # Only the pinyin groups at a phrase's edge next to CJK are read; the rest stays text.
+    assert view("hello 加 wei xin ok") == "hello " + view("加微信") + " ok"
+    assert view("jia wei xin") == "jia wei xin"  # no CJK: could be any romanised text
+    assert view("在 love you") == view("在") + " love you"
+    assert view("加 wei  xin") == view("加微") + "  xin"  # two spaces end the phrase
+
+
+def test_detection_fold_drops_tone_marks_and_decorations() -> None:
+    assert fold_for_detection("Jiā Wēi Xìn, lǜ") == "jia wei xin, lv"  # ü stays apart as v
+    assert fold_for_detection("赌\u0336博\u0336平台") == "赌博平台"  # struck-through characters
+    assert fold_for_detection("给\u0338您\u0338宋\u03386\u03388") == "给您宋68"
+    assert fold_for_detection("网_上_赌_博 a_b") == "网上赌博 a_b"  # underscores between CJK only
 
 
 def test_stream_writes_error_lines_and_goes_on(model: DetectorModel) -> None:

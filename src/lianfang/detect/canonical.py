@@ -4,8 +4,10 @@
 cues, zero-width characters). Detection needs three more folds that would be wrong for
 indicator extraction, so they live here, on the feature side only:
 
-* lower-casing of ASCII (rules and n-grams see `DY代发` and `dy代发` alike);
-* symbol noise *between two CJK characters* removed (`博*彩`, `刷|单`, `色 情`, `兼·职`), because
+* lower-casing of ASCII (rules and n-grams see `DY代发` and `dy代发` alike), and accented Latin
+  letters read as their base letter, so pinyin typed with tone marks reads like pinyin typed
+  without (`jiā`→`jia`, `lǜ`→`lv`); stray combining marks are dropped;
+* symbol noise *between two CJK characters* removed (`博*彩`, `刷|单`, `色 情`, `兼_职`), because
   posters break keywords apart with it and it never carries meaning inside a word;
 * evasion spellings of category keywords folded to the plain word (`菠菜`→`博彩`, `涩情`→`色情`,
   `du博`→`赌博`, `3oo`→`300`). The table below is written from what posters commonly use, not
@@ -16,14 +18,15 @@ replaced by one representative of all characters that share its toneless pinyin,
 `铮点饯` and `挣点钱`, `吕铯卦机相目` and `绿色挂机项目` look the same to n-gram features.
 Pinyin typed in place of characters (`jia微`, `领quhong包`) joins the same classes: a run of
 two or more ASCII letters touching CJK that splits wholly into pinyin syllables becomes one
-representative per syllable, so `zhuan钱` reads like `赚钱`.
+representative per syllable, so `zhuan钱` reads like `赚钱`; syllables typed apart (`加 wei xin`)
+read the same way when the group touches CJK, directly or across one space.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 
 from pypinyin.pinyin_dict import pinyin_dict
 
@@ -34,7 +37,7 @@ VARIANTS: dict[str, str] = {
     # gambling
     "菠菜": "博彩", "波菜": "博彩", "菠彩": "博彩", "博cai": "博彩", "bo彩": "博彩",
     "du博": "赌博", "赌bo": "赌博", "dubo": "赌博", "堵博": "赌博", "睹博": "赌博",
-    "du场": "赌场", "赌c": "赌场", "百家lè": "百家乐", "bjl": "百家乐",
+    "du场": "赌场", "赌c": "赌场", "百家le": "百家乐", "bjl": "百家乐",
     # porn
     "涩情": "色情", "瑟情": "色情", "se情": "色情", "色q": "色情", "涩图": "色图",
     "果聊": "裸聊", "luo聊": "裸聊", "约pao": "约炮", "约p": "约炮",
@@ -50,8 +53,9 @@ VARIANTS: dict[str, str] = {
 _VARIANT_RE = re.compile("|".join(re.escape(k) for k in sorted(VARIANTS, key=len, reverse=True)))
 
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-# Anything that is neither CJK nor an ASCII/Unicode word character, sandwiched by CJK.
-_NOISE_BETWEEN_CJK = re.compile(f"(?<=[{_CJK}])[^{_CJK}\\w]+(?=[{_CJK}])")
+# Anything that is neither CJK nor an ASCII/Unicode word character (underscore aside: `赌_博`),
+# sandwiched by CJK.
+_NOISE_BETWEEN_CJK = re.compile(f"(?<=[{_CJK}])(?:[^{_CJK}\\w]|_)+(?=[{_CJK}])")
 # Lone ASCII "du" glued to CJK is the pinyin of 赌 (`线上du场`); inside English words it is not.
 # Both patterns start with a literal and look behind it, so that re jumps from one "du" / "o" to
 # the next instead of trying the lookbehind at every position (20x faster on page text).
@@ -60,13 +64,34 @@ _DU = re.compile(f"du(?![a-z])(?:(?<![a-z]du)(?=[{_CJK}])|(?<=[{_CJK}]du))")
 _OO = re.compile(r"o(?<=[0-9]o)o*(?![a-z])")
 
 
+def _latin_fold() -> dict[int, str | None]:
+    """str.translate table: accented Latin letters -> base letter, combining marks -> nothing.
+
+    Pinyin's ü keeps its identity as "v" (`lǜ`→`lv`, as typed on a keyboard); every other
+    diacritic is a tone or decoration that posters add or leave out at will.
+    """
+    table: dict[int, str | None] = {}
+    for block in ((0x00C0, 0x0250), (0x1E00, 0x1F00)):
+        for cp in range(*block):
+            decomposed = unicodedata.normalize("NFD", chr(cp))
+            base, marks = decomposed[0], decomposed[1:]
+            if base.isascii() and base.isalpha() and marks and all(map(unicodedata.combining, marks)):
+                table[cp] = "v" if base in "uU" and "\u0308" in marks else base.lower()
+    for block in ((0x0300, 0x0370), (0x1AB0, 0x1B00), (0x1DC0, 0x1E00), (0x20D0, 0x2100), (0xFE20, 0xFE30)):
+        table.update(dict.fromkeys(range(*block)))
+    return table
+
+
+_LATIN_FOLD = _latin_fold()
+
+
 def fold_for_detection(normalized: str) -> str:
     """Return the detector's canonical form of an already `normalize`d text.
 
     Pure and idempotent; never raises for str input. Offsets are not preserved: use the
     result only for rule matching and features, never to locate indicators.
     """
-    text = normalized.lower()
+    text = normalized.lower().translate(_LATIN_FOLD)
     while True:
         text = _NOISE_BETWEEN_CJK.sub("", text)
         text = _OO.sub(lambda m: "0" * len(m.group()), text)
@@ -106,12 +131,15 @@ def _sound_classes() -> tuple[dict[int, str], dict[str, str]]:
 
 _LONGEST_SYLLABLE = 6  # zhuang, chuang, shuang
 _LONGEST_RUN = 6 * _LONGEST_SYLLABLE  # longer letter runs are words or junk, never a few typed characters
-# Whole ASCII letter runs (the text is lower-case). Anchored at both ends so that re never
-# restarts inside a run: one pass over any text, however long its runs.
-_LETTER_RUN = re.compile(r"(?<![a-z])[a-z]{2,}(?![a-z])")
+# Whole phrases of ASCII letter runs joined by single spaces (the text is lower-case). Anchored
+# at both ends so that re never restarts inside one: one pass over any text, however long.
+_LETTER_PHRASE = re.compile(r"(?<![a-z])[a-z]+(?: [a-z]+)*(?![a-z])")
 _CJK_CHAR = re.compile(f"[{_CJK}]")
+# A space left between CJK once typed pinyin next to it became sound classes (`加 为伈`).
+_SPACE_BETWEEN_CJK = re.compile(f" (?<=[{_CJK}] )(?=[{_CJK}])")
 
 
+@lru_cache(maxsize=8192)  # the same few hundred syllable runs recur across texts
 def _pinyin_to_sound(run: str) -> str | None:
     """The run as sound-class characters if it splits wholly into syllables (fewest), else None."""
     syllables = _sound_classes()[1]
@@ -126,13 +154,43 @@ def _pinyin_to_sound(run: str) -> str | None:
     return best[-1]
 
 
+def _cjk_across(text: str, at: int, step: int) -> bool:
+    """Whether CJK is the next character from `at` in direction `step` (+1 or -1), or the one
+    after a single space: the edge of a typed phrase (`加wei`, `加 wei`)."""
+    for offset in (0, step):
+        i = at + offset
+        if not 0 <= i < len(text):
+            return False
+        if _CJK_CHAR.match(text, i):
+            return True
+        if text[i] != " ":
+            return False
+    return False
+
+
 def _typed_pinyin(match: re.Match[str]) -> str:
-    """A letter run touching CJK (`jia微`, `领quhong包`) as sound classes when it is pinyin."""
-    run, text, start, end = match.group(), match.string, match.start(), match.end()
-    touches_cjk = (start > 0 and _CJK_CHAR.match(text, start - 1)) or _CJK_CHAR.match(text, end)
-    if not touches_cjk or len(run) > _LONGEST_RUN:
-        return run
-    return _pinyin_to_sound(run) or run
+    """Pinyin typed next to CJK (`jia微`, `领quhong包`, `加 wei xin`) as sound classes.
+
+    The runs of a phrase that split wholly into syllables form groups of neighbours; the group
+    at an edge of the phrase is typed pinyin when CJK lies across that edge. A typed group is
+    written without its spaces; the other runs are kept as they are.
+    """
+    text, runs = match.string, match.group().split(" ")
+    sounds = [_pinyin_to_sound(run) if 2 <= len(run) <= _LONGEST_RUN else None for run in runs]
+    typed = [False] * len(runs)
+    for order, edge in ((range(len(runs)), _cjk_across(text, match.start() - 1, -1)),
+                        (range(len(runs) - 1, -1, -1), _cjk_across(text, match.end(), 1))):  # fmt: skip
+        for i in order if edge else ():
+            if sounds[i] is None:
+                break
+            typed[i] = True
+    pieces: list[tuple[bool, str]] = []
+    for run, sound, is_typed in zip(runs, sounds, typed, strict=True):
+        if is_typed and pieces and pieces[-1][0]:
+            pieces[-1] = (True, pieces[-1][1] + (sound or ""))
+        else:
+            pieces.append((is_typed, (sound or "") if is_typed else run))
+    return " ".join(piece for _, piece in pieces)
 
 
 def sound_key(folded: str) -> str:
@@ -141,4 +199,5 @@ def sound_key(folded: str) -> str:
     Pure; characters without a pinyin reading, and letter runs that are not pinyin, are kept as
     they are.
     """
-    return _LETTER_RUN.sub(_typed_pinyin, folded).translate(_sound_classes()[0])
+    view = _LETTER_PHRASE.sub(_typed_pinyin, folded)
+    return _SPACE_BETWEEN_CJK.sub("", view).translate(_sound_classes()[0])

@@ -8,16 +8,18 @@ spellings the detector does not fold, so evaluation does not just undo a known m
 
 `type_pinyin(text, rate, seed)` is a second, separate evasion for evaluation: a share of the
 CJK characters typed as their toneless pinyin (`加wei信`, `领quhong包`), the way posters
-write around keyword filters when they have no look-alike at hand.
+write around keyword filters when they have no look-alike at hand. With `styled=True` each text
+also gets its own way of typing: with tone marks (`jiā`), apart (`加 wei xin`), in capitals.
 """
 
 from __future__ import annotations
 
 import random
+import re
 from functools import cache
 
 import opencc
-from pypinyin import lazy_pinyin
+from pypinyin import Style, lazy_pinyin
 
 __all__ = ["SUBSTITUTIONS", "obfuscate", "type_pinyin"]
 
@@ -90,13 +92,25 @@ def obfuscate(text: str, seed: int | str = 0) -> str:
     return "".join(chars)
 
 
-def type_pinyin(text: str, rate: float = 0.15, seed: int | str = 0) -> str:
-    """Return `text` with about `rate` of its CJK characters typed as toneless pinyin.
+def type_pinyin(text: str, rate: float = 0.15, seed: int | str = 0, *, styled: bool = False) -> str:
+    """Return `text` with about `rate` of its CJK characters typed as pinyin.
 
-    Pure and deterministic for a given (text, rate, seed); never raises for str input.
+    Pure and deterministic for a given (text, rate, seed, styled); never raises for str input.
     Neighbouring typed characters run together (`quhong`), as they do when posters type them.
+    `styled` draws, per text, tone marks (half of the texts), spaces around each typed
+    syllable (half) and capitals (a quarter, `JIA`), so plain toneless typing is one style
+    among several; without it the output is the plain style, as before.
     """
     rng = random.Random(f"{seed}\x00{rate}\x00{text}")
-    return "".join(
-        lazy_pinyin(ch)[0] if _is_cjk(ch) and rng.random() < rate else ch for ch in text
-    )
+    tones = spaced = capitals = False
+    if styled:
+        tones, spaced, capitals = rng.random() < 0.5, rng.random() < 0.5, rng.random() < 0.25
+    out: list[str] = []
+    for ch in text:
+        if not (_is_cjk(ch) and rng.random() < rate):
+            out.append(ch)
+            continue
+        syllable = lazy_pinyin(ch, style=Style.TONE if tones else Style.NORMAL)[0]
+        out.append(f" {syllable.upper() if capitals else syllable} " if spaced else syllable)
+    typed = "".join(out)
+    return re.sub(" {2,}", " ", typed).strip(" ") if spaced else typed
