@@ -176,6 +176,7 @@ def test_detection_fold_drops_tone_marks_and_decorations() -> None:
     assert fold_for_detection("赌\u0336博\u0336平台") == "赌博平台"  # struck-through characters
     assert fold_for_detection("给\u0338您\u0338宋\u03386\u03388") == "给您宋68"
     assert fold_for_detection("网_上_赌_博 a_b") == "网上赌博 a_b"  # underscores between CJK only
+    assert fold_for_detection("a丶b 加丶微丨信") == "a丶b 加微信"  # stroke separators between CJK only
 
 
 def test_stream_writes_error_lines_and_goes_on(model: DetectorModel) -> None:

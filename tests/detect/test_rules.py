@@ -105,7 +105,7 @@ def test_match_and_fold_never_raise_and_fold_is_idempotent(text: str) -> None:
 # Pieces whose replacements create new neighbours: variant spellings, pinyin `du`, letter-o
 # zeros, symbol noise, tone marks and CJK. Random text almost never strings them together.
 _FOLD_PIECES = [*VARIANTS, *VARIANTS.values(), "du", "o", "3", "-", "*", " ", "·", "赌", "场", "菠", "a", "D"]
-_FOLD_PIECES += ["è", "_", "\u0336"]  # tone marks, underscores, combining strokes
+_FOLD_PIECES += ["è", "_", "\u0336", "丶"]  # tone marks, underscores, combining and separator strokes
 
 
 @settings(max_examples=500, deadline=None)

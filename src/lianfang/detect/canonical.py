@@ -7,7 +7,7 @@ indicator extraction, so they live here, on the feature side only:
 * lower-casing of ASCII (rules and n-grams see `DY代发` and `dy代发` alike), and accented Latin
   letters read as their base letter, so pinyin typed with tone marks reads like pinyin typed
   without (`jiā`→`jia`, `lǜ`→`lv`); stray combining marks are dropped;
-* symbol noise *between two CJK characters* removed (`博*彩`, `刷|单`, `色 情`, `兼_职`), because
+* symbol noise *between two CJK characters* removed (`博*彩`, `刷|单`, `色 情`, `兼_职`, `威丶信`), because
   posters break keywords apart with it and it never carries meaning inside a word;
 * evasion spellings of category keywords folded to the plain word (`菠菜`→`博彩`, `涩情`→`色情`,
   `du博`→`赌博`, `3oo`→`300`). The table below is written from what posters commonly use, not
@@ -53,9 +53,11 @@ VARIANTS: dict[str, str] = {
 _VARIANT_RE = re.compile("|".join(re.escape(k) for k in sorted(VARIANTS, key=len, reverse=True)))
 
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-# Anything that is neither CJK nor an ASCII/Unicode word character (underscore aside: `赌_博`),
-# sandwiched by CJK.
-_NOISE_BETWEEN_CJK = re.compile(f"(?<=[{_CJK}])(?:[^{_CJK}\\w]|_)+(?=[{_CJK}])")
+# Anything that is neither CJK nor an ASCII/Unicode word character, sandwiched by CJK; also
+# underscores (`赌_博`) and the stroke characters posters use as separators (`威丶信`, `加丨我`),
+# which are CJK code points but never stand alone in a word.
+_SEPARATOR_STROKES = "丶丨丿"
+_NOISE_BETWEEN_CJK = re.compile(f"(?<=[{_CJK}])(?:[^{_CJK}\\w]|[_{_SEPARATOR_STROKES}])+(?=[{_CJK}])")
 # Lone ASCII "du" glued to CJK is the pinyin of 赌 (`线上du场`); inside English words it is not.
 # Both patterns start with a literal and look behind it, so that re jumps from one "du" / "o" to
 # the next instead of trying the lookbehind at every position (20x faster on page text).
