@@ -85,6 +85,9 @@ def _latin_fold() -> dict[int, str | None]:
 
 
 _LATIN_FOLD = _latin_fold()
+# The table's code points as one character class: translate (a dict lookup per character)
+# only the rare texts that hold any.
+_LATIN_MARKED = re.compile("[" + "".join(re.escape(chr(cp)) for cp in sorted(_LATIN_FOLD)) + "]")
 
 
 def fold_for_detection(normalized: str) -> str:
@@ -93,7 +96,9 @@ def fold_for_detection(normalized: str) -> str:
     Pure and idempotent; never raises for str input. Offsets are not preserved: use the
     result only for rule matching and features, never to locate indicators.
     """
-    text = normalized.lower().translate(_LATIN_FOLD)
+    text = normalized.lower()
+    if _LATIN_MARKED.search(text):
+        text = text.translate(_LATIN_FOLD)
     while True:
         text = _NOISE_BETWEEN_CJK.sub("", text)
         text = _OO.sub(lambda m: "0" * len(m.group()), text)
