@@ -171,6 +171,13 @@ def test_sound_view_reads_pinyin_typed_apart_with_tones_or_capitals() -> None:
     assert view("加 wei  xin") == view("加微") + "  xin"  # two spaces end the phrase
 
 
+def test_sound_view_passes_over_a_lone_letter_or_digit_between_characters() -> None:
+    assert sound_key("赌a博平3台") == sound_key("赌博平台")
+    assert fold_for_detection("赌a博平3台") == "赌a博平3台"  # the other features keep them
+    assert sound_key("赌ab博") != sound_key("赌博")  # two letters may be a word or a syllable
+    assert sound_key("a股 3天") == "a" + sound_key("股") + " 3" + sound_key("天")  # not between two
+
+
 def test_detection_fold_drops_tone_marks_and_decorations() -> None:
     assert fold_for_detection("Jiā Wēi Xìn, lǜ") == "jia wei xin, lv"  # ü stays apart as v
     assert fold_for_detection("赌\u0336博\u0336平台") == "赌博平台"  # struck-through characters

@@ -19,7 +19,8 @@ replaced by one representative of all characters that share its toneless pinyin,
 Pinyin typed in place of characters (`jia微`, `领quhong包`) joins the same classes: a run of
 two or more ASCII letters touching CJK that splits wholly into pinyin syllables becomes one
 representative per syllable, so `zhuan钱` reads like `赚钱`; syllables typed apart (`加 wei xin`)
-read the same way when the group touches CJK, directly or across one space.
+read the same way when the group touches CJK, directly or across one space. A lone letter or
+digit between two CJK characters (`赌a博`) is passed over in this view.
 """
 
 from __future__ import annotations
@@ -138,10 +139,16 @@ def _sound_classes() -> tuple[dict[int, str], dict[str, str]]:
 
 _LONGEST_SYLLABLE = 6  # zhuang, chuang, shuang
 _LONGEST_RUN = 6 * _LONGEST_SYLLABLE  # longer letter runs are words or junk, never a few typed characters
-# Whole phrases of ASCII letter runs joined by single spaces (the text is lower-case). Anchored
-# at both ends so that re never restarts inside one: one pass over any text, however long.
-_LETTER_PHRASE = re.compile(r"(?<![a-z])[a-z]+(?: [a-z]+)*(?![a-z])")
+# Whole phrases of ASCII letter runs joined by single spaces (the text is lower-case), from the
+# first run of two or more letters on (a lone letter is never a typed syllable, and skipping
+# them spares a Python call per letter in `a1a1…`). Anchored at both ends so that re never
+# restarts inside a phrase: one pass over any text, however long.
+_LETTER_PHRASE = re.compile(r"(?<![a-z])[a-z]{2,}(?: [a-z]+)*(?![a-z])")
 _CJK_CHAR = re.compile(f"[{_CJK}]")
+# A lone letter or digit between two CJK characters (`赌a博`, `微3信`): posters drop one in to
+# break a keyword, so the sound view, which reads the characters, passes over it. The folded
+# text keeps it for the other features, since there it is often meant (`加v我`, `每天3小时`).
+_LONE_ALNUM_BETWEEN_CJK = re.compile(f"[a-z0-9](?<=[{_CJK}][a-z0-9])(?=[{_CJK}])")
 # A space left between CJK once typed pinyin next to it became sound classes (`加 为伈`).
 _SPACE_BETWEEN_CJK = re.compile(f" (?<=[{_CJK}] )(?=[{_CJK}])")
 
@@ -182,11 +189,14 @@ def _typed_pinyin(match: re.Match[str]) -> str:
     at an edge of the phrase is typed pinyin when CJK lies across that edge. A typed group is
     written without its spaces; the other runs are kept as they are.
     """
-    text, runs = match.string, match.group().split(" ")
+    text = match.string
+    left, right = _cjk_across(text, match.start() - 1, -1), _cjk_across(text, match.end(), 1)
+    if not (left or right):  # most letter runs: English words, codes, URLs
+        return match.group()
+    runs = match.group().split(" ")
     sounds = [_pinyin_to_sound(run) if 2 <= len(run) <= _LONGEST_RUN else None for run in runs]
     typed = [False] * len(runs)
-    for order, edge in ((range(len(runs)), _cjk_across(text, match.start() - 1, -1)),
-                        (range(len(runs) - 1, -1, -1), _cjk_across(text, match.end(), 1))):  # fmt: skip
+    for order, edge in ((range(len(runs)), left), (range(len(runs) - 1, -1, -1), right)):
         for i in order if edge else ():
             if sounds[i] is None:
                 break
@@ -204,7 +214,7 @@ def sound_key(folded: str) -> str:
     """Return the homophone-blind view of a folded text (CJK and typed pinyin by sound class).
 
     Pure; characters without a pinyin reading, and letter runs that are not pinyin, are kept as
-    they are.
+    they are; a lone letter or digit between two CJK characters is dropped.
     """
-    view = _LETTER_PHRASE.sub(_typed_pinyin, folded)
+    view = _LETTER_PHRASE.sub(_typed_pinyin, _LONE_ALNUM_BETWEEN_CJK.sub("", folded))
     return _SPACE_BETWEEN_CJK.sub("", view).translate(_sound_classes()[0])
