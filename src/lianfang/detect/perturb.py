@@ -99,7 +99,8 @@ def type_pinyin(text: str, rate: float = 0.15, seed: int | str = 0, *, styled: b
     Neighbouring typed characters run together (`quhong`), as they do when posters type them.
     `styled` draws, per text, tone marks (half of the texts), spaces around each typed
     syllable (half) and capitals (a quarter, `JIA`), so plain toneless typing is one style
-    among several; without it the output is the plain style, as before.
+    among several; without it the output is the plain style, as before. A spaced text has its
+    runs of spaces collapsed to one and no space at either end.
     """
     rng = random.Random(f"{seed}\x00{rate}\x00{text}")
     tones = spaced = capitals = False
