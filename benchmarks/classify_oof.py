@@ -38,7 +38,6 @@ from lianfang.detect.model import (  # noqa: E402
     classify_many,
     fit,
     gate_blend,
-    harmful_rule_fired,
     to_scheme,
 )
 from lianfang.detect.rules import default_rules  # noqa: E402
@@ -50,15 +49,14 @@ BENIGN = LABELS.index("benign")
 
 @dataclass(frozen=True, slots=True)
 class Scored:
-    """Texts scored by one fold's model: ChineseHarm probabilities without the gate, the gate's
-    probability, and whether a harmful rule fired (the gate never overrules a rule hit)."""
+    """Texts scored by one fold's model: ChineseHarm probabilities without the gate, and the
+    gate's probability."""
 
     harm: np.ndarray
     gate: np.ndarray
-    ruled: np.ndarray
 
     def labels(self, threshold: float) -> np.ndarray:
-        blended = gate_blend(self.harm, self.gate, self.ruled, threshold, BENIGN)
+        blended = gate_blend(self.harm, self.gate, threshold, BENIGN)
         return np.array(LABELS)[blended.argmax(axis=1)]
 
 
@@ -83,7 +81,7 @@ def score_fold(seed: int, fold: int, overrides: dict[str, Any]) -> Fold:
         gate = model.gate_proba(model.scores(model.features(prepared)))
         results = [to_scheme(c, "chineseharm").scores for c in classify_many(texts, ungated)]
         harm = np.array([[s[label] for label in LABELS] for s in results])
-        return Scored(harm, gate, harmful_rule_fired(prepared))
+        return Scored(harm, gate)
 
     return test_idx, scored([dev[i].text for i in test_idx]), scored(cold_texts)
 

@@ -16,13 +16,14 @@ from lianfang.cli import app
 from lianfang.detect.canonical import fold_for_detection, sound_key
 from lianfang.detect.datasets import LabelledText, data_dir
 from lianfang.detect.evaluation import evaluate_file, format_report
-from lianfang.detect.features import prepare
+from lianfang.detect.features import CUE_NAMES, prepare
 from lianfang.detect.model import (
     DetectorModel,
     ModelConfig,
     classify,
     classify_many,
     fit,
+    gate_blend,
     load,
     save,
     to_scheme,
@@ -232,21 +233,45 @@ def test_eval_reports_metrics(model: DetectorModel) -> None:
     assert result.exit_code == 0 and "accuracy=" in result.stdout
 
 
-def test_everyday_gate_never_overrules_a_rule_hit(model: DetectorModel) -> None:
+def test_everyday_gate_weighs_rule_hits_as_evidence(model: DetectorModel) -> None:
     assert model.gate_coef.size, "shipped model should carry the everyday-chat gate"
     no_gate = replace(model, gate_coef=np.zeros(0, dtype=np.float32))
     everyday = "今天和同事去吃火锅，排队排了一个小时，味道一般般吧"
-    ruled = CASES[0][0]
-    assert classify_many([ruled], no_gate)[0].rules, "case must fire a harmful rule"
-    gated = classify_many([everyday, ruled], model)
-    plain = classify_many([everyday, ruled], no_gate)
-    # A rule hit keeps the harm head's answer untouched, whatever the gate says.
-    assert gated[1].scores == plain[1].scores
     x = model.features([prepare(everyday, default_rules())])
     g = float(model.gate_proba(model.scores(x))[0])
     assert g >= model.config.gate_threshold, g
-    assert gated[0].label is Category.BENIGN and gated[0].scores["benign"] >= g
+    gated = classify_many([everyday], model)[0]
+    assert gated.label is Category.BENIGN and gated.scores["benign"] >= g
     assert float(no_gate.gate_proba(no_gate.scores(x))[0]) == 0.0
+    # Each harmful category's rule evidence pulls the gate away from everyday chat...
+    side = model.gate_coef[-(len(model.rule_ids) + len(Category) - 1 + len(CUE_NAMES)) :]
+    evidence = side[len(model.rule_ids) : len(model.rule_ids) + len(Category) - 1]
+    harmful = [c for c in Category if c is not Category.BENIGN]
+    pulls = {str(c): float(w) for c, w in zip(harmful, evidence, strict=True)}
+    assert all(pulls[label] < 0 for label in CHINESEHARM_LABELS if label != "benign"), pulls
+    # ...but an ambiguous keyword in an everyday post (国男 inside 中国男女) is not a veto.
+    post = "我在上海，这里是中国男女平等做的最好的城市"
+    assert classify_many([post], no_gate)[0].rules == ("abuse.insult",)
+    assert classify_many([post], model)[0].label is Category.BENIGN
+    ad = classify_many(["加我微信，带你赚钱"], model)[0]
+    assert ad.label is Category.FRAUD and "fraud.easy_money" in ad.rules
+
+
+def test_char_ngrams_mark_where_a_text_starts_and_ends(model: DetectorModel) -> None:
+    terms = model.vectorizer.terms.tolist()
+    opening, closing = terms.index("\x02加"), terms.index("信\x03")  # the char block comes first
+    rows = model.features([prepare(t, default_rules()) for t in ("加微信", "快加微信吧")]).csr()
+    assert rows[0, opening] > 0 and rows[0, closing] > 0
+    assert rows[1, opening] == 0 and rows[1, closing] == 0
+
+
+def test_gate_blend_mixes_benign_in_only_at_or_above_the_threshold() -> None:
+    proba = np.array([[0.1, 0.9], [0.1, 0.9], [0.1, 0.9]])
+    blended = gate_blend(proba, np.array([0.5, 0.88, 0.95]), 0.88, 0)
+    np.testing.assert_allclose(blended[0], [0.1, 0.9])
+    np.testing.assert_allclose(blended[1], [0.88 + 0.12 * 0.1, 0.12 * 0.9])
+    np.testing.assert_allclose(blended.sum(axis=1), 1.0)
+    assert blended[2].argmax() == 0
 
 
 def test_scores_are_scipy_products_and_batches_change_nothing(model: DetectorModel) -> None:

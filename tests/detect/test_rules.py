@@ -106,6 +106,7 @@ def test_match_and_fold_never_raise_and_fold_is_idempotent(text: str) -> None:
 # zeros, symbol noise, tone marks and CJK. Random text almost never strings them together.
 _FOLD_PIECES = [*VARIANTS, *VARIANTS.values(), "du", "o", "3", "-", "*", " ", "·", "赌", "场", "菠", "a", "D"]
 _FOLD_PIECES += ["è", "_", "\u0336", "丶"]  # tone marks, underscores, combining and separator strokes
+_FOLD_PIECES += ["\x02", "\x1f"]  # control characters
 
 
 @settings(max_examples=500, deadline=None)
@@ -124,6 +125,13 @@ def test_sound_view_reads_each_typed_group_once(pieces: list[str]) -> None:
     # Typed groups are the widest pinyin runs at a phrase's edge, so a second pass finds none.
     view = sound_key(fold_for_detection(normalize("".join(pieces)).text))
     assert sound_key(view) == view
+
+
+def test_fold_removes_control_characters() -> None:
+    # They are invisible in a post, and the detector uses STX / ETX to mark a text's two ends.
+    assert fold_for_detection("qq\x02123\x03\x7f") == "qq123"
+    assert fold_for_detection("加\x00微信\x1f") == "加微信"
+    assert fold_for_detection("line\none\ttwo\r") == "line\none\ttwo\r"
 
 
 def test_fold_settles_replacements_that_meet_noise() -> None:

@@ -89,6 +89,9 @@ _LATIN_FOLD = _latin_fold()
 # The table's code points as one character class: translate (a dict lookup per character)
 # only the rare texts that hold any.
 _LATIN_MARKED = re.compile("[" + "".join(re.escape(chr(cp)) for cp in sorted(_LATIN_FOLD)) + "]")
+# Control characters carry nothing in a post; removing them also frees STX / ETX to mark the
+# start and end of a text in the detector's n-grams (`model._edged`).
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def fold_for_detection(normalized: str) -> str:
@@ -97,7 +100,7 @@ def fold_for_detection(normalized: str) -> str:
     Pure and idempotent; never raises for str input. Offsets are not preserved: use the
     result only for rule matching and features, never to locate indicators.
     """
-    text = normalized.lower()
+    text = _CONTROLS.sub("", normalized.lower())
     if _LATIN_MARKED.search(text):
         text = text.translate(_LATIN_FOLD)
     while True:

@@ -7,9 +7,9 @@ Two heads share one feature space:
   posts (`detect.synthetic`);
 * the everyday-chat gate, a binary NB-LR "everyday post vs black-industry-style harm" trained
   on COLD's non-offensive posts, ChineseHarm's benign rows and self-written everyday posts
-  against ChineseHarm's harmful rows. A text goes to `benign` only when the gate is confident
-  (`gate_threshold`) and no harmful rule fired; otherwise the harm head decides alone. Keeping
-  the two jobs apart stops everyday posts from pulling short harmful posts to benign;
+  against ChineseHarm's harmful rows, rule hits among its features. A text goes to `benign`
+  only when the gate is confident (`gate_threshold`); otherwise the harm head decides alone.
+  Keeping the two jobs apart stops everyday posts from pulling short harmful posts to benign;
 * the offensive head, a binary logistic regression trained on COLD train (`--scheme cold`).
 
 Our native categories refine the harm head with the sample library: `pyramid_scheme` splits
@@ -59,7 +59,6 @@ __all__ = [
     "classify_many_normalized",
     "fit",
     "gate_blend",
-    "harmful_rule_fired",
     "load",
     "save",
     "to_scheme",
@@ -79,6 +78,13 @@ _REFINED: dict[Category, tuple[Category, ...]] = {
 }
 
 
+def _edged(folded: str) -> str:
+    """`folded` between STX and ETX, so that the character n-grams opening or closing a post
+    (an insult that opens a reply, the contact point that closes an ad) are features of their
+    own. `fold_for_detection` removes control characters, so the marks occur nowhere else."""
+    return f"\x02{folded}\x03"
+
+
 @dataclass(frozen=True, slots=True)
 class ModelConfig:
     """Hyper-parameters.
@@ -86,9 +92,10 @@ class ModelConfig:
     Chosen by a few CV runs on chineseharm/dev.jsonl; `gate_threshold` is the largest value whose
     benign rate on a held-out 20 % of COLD *train* non-offensive posts (numpy
     `default_rng(0).random(n) < 0.2`) stays >= 0.97 for a model fitted on everything else
-    (`benchmarks/gate_threshold.py`; COLD dev is never used for tuning). A floor of 0.96 (0.89)
-    gained up to 0.5 points of CV macro-F1 but called 9 fewer of 60 plain everyday sentences
-    benign. The word block (`detect.words`: jieba words of the folded text, 1-to-`word_ngram_max`
+    (`benchmarks/gate_threshold.py`; COLD dev is never used for tuning). A floor of 0.98 (0.83)
+    calls 5 more of 60 plain everyday sentences benign for about 0.3 points of CV macro-F1.
+    `max_features` caps the char block (it binds in full fits only; 400,000 changed nothing in
+    CV). The word block (`detect.words`: jieba words of the folded text, 1-to-`word_ngram_max`
     -grams of words seen in at least `word_min_df` texts, 0 = no block) joins at `word_scale`
     (0.5/1.0/1.5/2.0 tried, 1.0 best).
     `synthetic_fraud` self-written fraud posts join the harm head at `synthetic_weight` times a
@@ -112,7 +119,7 @@ class ModelConfig:
     c: float = 10.0
     side_scale: float = 0.5
     cold_benign_weight: float = 0.0
-    gate_threshold: float = 0.81
+    gate_threshold: float = 0.88
     extra_weight: float = 0.25
     synthetic_fraud: int = 800
     synthetic_weight: float = 1.0
@@ -155,7 +162,7 @@ class DetectorModel:
     def features(self, prepared: Sequence[Prepared]) -> SparseRows:
         """Feature rows (char, sound and word TF-IDF blocks, then side-features) for prepared texts."""
         folded = [p.folded for p in prepared]
-        blocks = [self.vectorizer.rows(folded)]
+        blocks = [self.vectorizer.rows([_edged(t) for t in folded])]
         if self.sound_vectorizer is not None:
             blocks.append(self.sound_vectorizer.rows([sound_key(t) for t in folded]))
         if self.words is not None and self.word_vectorizer is not None:
@@ -251,7 +258,7 @@ def fit(
     all_texts = list(dict.fromkeys([r.text for r in harm_rows] + [r.text for r in cold_rows] + daily))
     prepared = {t: prepare(t, rules) for t in all_texts}
     folded = [prepared[t].folded for t in all_texts]
-    vectorizer = CharTfidf.of(_vectorizer(config.ngram_max, config).fit(folded))
+    vectorizer = CharTfidf.of(_vectorizer(config.ngram_max, config).fit([_edged(t) for t in folded]))
     sound_vectorizer = None
     if config.sound_ngram_max:
         sound = _vectorizer(config.sound_ngram_max, config).fit([sound_key(t) for t in folded])
@@ -536,36 +543,28 @@ def _classify_prepared(prepared: Sequence[Prepared], model: DetectorModel) -> li
     if not prepared:
         return []
     scores = model.scores(model.features(prepared))
-    proba = _gated(model, model.harm_proba(scores), model.gate_proba(scores), prepared)
+    proba = _gated(model, model.harm_proba(scores), model.gate_proba(scores))
     offensive = model.offensive_proba(scores)
     return [_classification(model, proba[i], offensive[i], item) for i, item in enumerate(prepared)]
 
 
-def _gated(
-    model: DetectorModel, proba: np.ndarray, gate: np.ndarray, prepared: Sequence[Prepared]
-) -> np.ndarray:
+def _gated(model: DetectorModel, proba: np.ndarray, gate: np.ndarray) -> np.ndarray:
     """The harm probabilities with the everyday-chat gate blended in at the model's threshold."""
     if "benign" not in model.labels:
         return proba
-    benign = model.labels.index("benign")
-    return gate_blend(proba, gate, harmful_rule_fired(prepared), model.config.gate_threshold, benign)
+    return gate_blend(proba, gate, model.config.gate_threshold, model.labels.index("benign"))
 
 
-def harmful_rule_fired(prepared: Sequence[Prepared]) -> np.ndarray:
-    """Per text, whether a rule of a harmful category fired (the gate never overrules one)."""
-    return np.array([any(h.category is not Category.BENIGN for h in p.hits) for p in prepared], dtype=bool)
+def gate_blend(proba: np.ndarray, gate: np.ndarray, threshold: float, benign: int) -> np.ndarray:
+    """Blend the gate into rows of label probabilities: g * benign + (1 - g) * proba where g >= threshold.
 
-
-def gate_blend(
-    proba: np.ndarray, gate: np.ndarray, ruled: np.ndarray, threshold: float, benign: int
-) -> np.ndarray:
-    """Blend the gate into rows of label probabilities: g * benign + (1 - g) * proba.
-
-    Only where the gate g is at least `threshold` and `ruled` is False: a sample-library hit is
-    direct evidence that the everyday-chat gate must not overrule. `benign` is the benign
-    column. Pure, so benchmarks can try thresholds on stored scores.
+    Rule hits reach the gate as features (`features.side_features`), weighed like any other
+    evidence, not as a veto: ambiguous keywords fire on everyday posts (`国男` inside `中国男女`,
+    `地域黑` discussed rather than meant, `赌场` in news), and a veto spent the gate's held-out
+    benign budget on them, which forced a looser threshold on every other text. `benign` is the
+    benign column. Pure, so benchmarks can try thresholds on stored scores.
     """
-    mix = np.where((gate >= threshold) & ~ruled, gate, 0.0)[:, None]
+    mix = np.where(gate >= threshold, gate, 0.0)[:, None]
     onehot = np.zeros(proba.shape[1], dtype=proba.dtype)
     onehot[benign] = 1.0
     return mix * onehot + (1.0 - mix) * proba
