@@ -116,7 +116,9 @@ def fold_for_detection(normalized: str) -> str:
 
 
 def _toneless(syllable: str) -> str:
-    # ü keeps its identity as "v" (lü ≠ lu); other diacritics are tones.
+    # A plain ü becomes "v"; a toned one (lǜ, nǚ: 6 of 1,549 first readings) loses both marks
+    # and reads "u", so 绿/女 share a class with 路/努. Reading it as "v" like the fold does
+    # measured no better (docs/detection.md, ninth session), so the classes stay as trained.
     plain = unicodedata.normalize("NFD", syllable.replace("ü", "v"))
     return "".join(c for c in plain if not unicodedata.combining(c))
 
