@@ -31,6 +31,7 @@ from lianfang.detect.model import (
 from lianfang.detect.perturb import obfuscate, type_pinyin
 from lianfang.detect.rules import default_rules
 from lianfang.detect.stream import classify_lines
+from lianfang.detect.tfidf import CharTfidf
 from lianfang.errors import InputError
 from lianfang.taxonomy import CHINESEHARM_LABELS, Category, Stage
 from lianfang.text.normalize import normalize
@@ -263,6 +264,11 @@ def test_char_ngrams_mark_where_a_text_starts_and_ends(model: DetectorModel) -> 
     rows = model.features([prepare(t, default_rules()) for t in ("加微信", "快加微信吧")]).csr()
     assert rows[0, opening] > 0 and rows[0, closing] > 0
     assert rows[1, opening] == 0 and rows[1, closing] == 0
+    # A model saved before the marks existed has no STX n-grams and reads texts without them.
+    terms = model.vectorizer.terms
+    keep = ~(np.char.startswith(terms, "\x02") | np.char.endswith(terms, "\x03"))
+    unmarked = CharTfidf(terms[keep], model.vectorizer.idf[keep], model.vectorizer.ngram_range)
+    assert model.ends_marked and not replace(model, vectorizer=unmarked).ends_marked
 
 
 def test_gate_blend_mixes_benign_in_only_at_or_above_the_threshold() -> None:

@@ -78,11 +78,14 @@ _REFINED: dict[Category, tuple[Category, ...]] = {
 }
 
 
+_EDGES = ("\x02", "\x03")  # STX, ETX: below every character that a folded text can hold
+
+
 def _edged(folded: str) -> str:
     """`folded` between STX and ETX, so that the character n-grams opening or closing a post
     (an insult that opens a reply, the contact point that closes an ad) are features of their
     own. `fold_for_detection` removes control characters, so the marks occur nowhere else."""
-    return f"\x02{folded}\x03"
+    return f"{_EDGES[0]}{folded}{_EDGES[1]}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,15 +157,20 @@ class DetectorModel:
     # (n_features, n_labels + 2): the harm head's columns, the gate's (zeros without one), the
     # offensive head's, so that one pass over a row's features scores all three heads.
     head_weights: np.ndarray = field(init=False, repr=False, compare=False)
+    # Whether the char block marks a text's two ends (`_edged`); models saved before the marks
+    # existed have no STX in their vocabulary, and their rows are read without them.
+    ends_marked: bool = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         gate = self.gate_coef if self.gate_coef.size else np.zeros_like(self.cold_coef)
         object.__setattr__(self, "head_weights", np.column_stack([self.coef.T, gate, self.cold_coef]))
+        terms = self.vectorizer.terms
+        object.__setattr__(self, "ends_marked", bool(terms.size and terms[0] == _EDGES[0]))
 
     def features(self, prepared: Sequence[Prepared]) -> SparseRows:
         """Feature rows (char, sound and word TF-IDF blocks, then side-features) for prepared texts."""
         folded = [p.folded for p in prepared]
-        blocks = [self.vectorizer.rows([_edged(t) for t in folded])]
+        blocks = [self.vectorizer.rows([_edged(t) for t in folded] if self.ends_marked else folded)]
         if self.sound_vectorizer is not None:
             blocks.append(self.sound_vectorizer.rows([sound_key(t) for t in folded]))
         if self.words is not None and self.word_vectorizer is not None:
