@@ -87,6 +87,23 @@ def test_malformed_rule_files_raise_clear_errors(tmp_path: Path, body: str, mess
         load_rules([_write(tmp_path, body)])
 
 
+def test_keywords_inside_a_not_within_word_do_not_count(tmp_path: Path) -> None:
+    body = (
+        "rules: [{id: a, category: abuse, weight: 1, patterns: [国男, 废物], "
+        "not_within: [中国男女, 中国男人], examples: [国男]}, "
+        "{id: b, category: abuse, weight: 1, patterns: [垃圾], also: [[国男]], "
+        "not_within: [中国男人], examples: [垃圾国男]}]"
+    )
+    rules = load_rules([_write(tmp_path, body)])
+    assert not rules.match("中国男女平等")
+    assert not rules.match("中国男人和中国男女")  # every occurrence sits inside a longer word
+    assert [h.evidence for h in rules.match("中国男女平等，国男真是")] == ["国男"]
+    assert [h.evidence for h in rules.match("中国男人就是废物")] == ["废物"]
+    # An `also` keyword counts only outside the longer words as well.
+    assert not rules.match("垃圾中国男人")
+    assert [h.rule_id for h in rules.match("垃圾国男")] == ["a", "b"]
+
+
 def test_duplicate_ids_are_rejected(tmp_path: Path) -> None:
     rule = "{id: a, category: porn, weight: 1, patterns: [x], examples: [x]}"
     with pytest.raises(InputError, match="duplicate"):

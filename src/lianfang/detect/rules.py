@@ -6,6 +6,8 @@ Each YAML file under `detect/rules/` holds `rules:`, a list of mappings with
     patterns (keywords: any one fires), also (optional list of keyword groups that must each
     hit as well), regex (optional: any one fires, for shapes keywords cannot express),
     unless (keywords that veto the rule: warnings, news, anti-fraud advice),
+    not_within (longer words that hold one of the rule's keywords without meaning it: `国男` is
+    a slur, but not inside `中国男女`; a keyword found only inside them does not count),
     examples, counter_examples (checked by the test suite).
 
 Patterns are written in plain simplified Chinese and are passed through the same
@@ -35,11 +37,12 @@ __all__ = ["Rule", "RuleHit", "RuleSet", "canonical_pattern", "default_rules", "
 
 _FIELDS = {
     "id", "category", "stage", "subtype", "weight", "description", "patterns", "also", "regex",
-    "unless", "examples", "counter_examples",
+    "unless", "not_within", "examples", "counter_examples",
 }  # fmt: skip
 # Automaton slot kinds: which part of a rule a keyword belongs to.
 _MAIN = -1
 _VETO = -2
+_CONTAINER = -3
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +59,7 @@ class Rule:
     also: tuple[tuple[str, ...], ...]
     regex: tuple[re.Pattern[str], ...]
     unless: tuple[str, ...]
+    not_within: tuple[str, ...]
     examples: tuple[str, ...]
     counter_examples: tuple[str, ...]
     source: str
@@ -100,6 +104,8 @@ class RuleSet:
                     slots.setdefault(word, []).append((index, group_no))
             for word in rule.unless:
                 slots.setdefault(word, []).append((index, _VETO))
+            for word in rule.not_within:
+                slots.setdefault(word, []).append((index, _CONTAINER))
         automaton = ahocorasick.Automaton()
         for word, where in slots.items():
             automaton.add_word(word, (word, tuple(where)))
@@ -121,22 +127,32 @@ class RuleSet:
         main: dict[int, str] = {}
         groups: dict[int, set[int]] = {}
         vetoed: set[int] = set()
+        keywords: list[tuple[int, int, int, int, str]] = []  # start, end, rule, slot, keyword
+        containers: dict[int, list[tuple[int, int]]] = {}
         if self._automaton is not None and folded:
-            for _end, (word, where) in self._automaton.iter(folded):
+            for last, (word, where) in self._automaton.iter(folded):
+                start, end = last + 1 - len(word), last + 1
                 for index, slot in where:
-                    if slot == _MAIN:
-                        main.setdefault(index, word)
-                    elif slot == _VETO:
+                    if slot == _VETO:
                         vetoed.add(index)
+                    elif slot == _CONTAINER:
+                        containers.setdefault(index, []).append((start, end))
                     else:
-                        groups.setdefault(index, set()).add(slot)
+                        keywords.append((start, end, index, slot, word))
+        for start, end, index, slot, word in keywords:
+            if any(a <= start and end <= b for a, b in containers.get(index, ())):
+                continue
+            if slot == _MAIN:
+                main.setdefault(index, word)
+            else:
+                groups.setdefault(index, set()).add(slot)
         for index in self._regex_rules:
             if index in main or index in vetoed:
                 continue
             for pattern in self.rules[index].regex:
-                found = pattern.search(folded)
-                if found:
-                    main[index] = found.group()
+                shape = pattern.search(folded)
+                if shape:
+                    main[index] = shape.group()
                     break
         hits = []
         for index, evidence in main.items():
@@ -207,6 +223,7 @@ def _rule_from_mapping(raw: Mapping[str, Any], source: str) -> Rule:
         also=tuple(_words(g, where, "also") for g in also_raw),
         regex=regex,
         unless=_words(raw.get("unless"), where, "unless"),
+        not_within=_words(raw.get("not_within"), where, "not_within"),
         examples=tuple(examples),
         counter_examples=tuple(counter),
         source=source,
