@@ -250,9 +250,9 @@ def test_everyday_gate_weighs_rule_hits_as_evidence(model: DetectorModel) -> Non
     harmful = [c for c in Category if c is not Category.BENIGN]
     pulls = {str(c): float(w) for c, w in zip(harmful, evidence, strict=True)}
     assert all(pulls[label] < 0 for label in CHINESEHARM_LABELS if label != "benign"), pulls
-    # ...but an ambiguous keyword in an everyday post (国男 inside 中国男女) is not a veto.
-    post = "我在上海，这里是中国男女平等做的最好的城市"
-    assert classify_many([post], no_gate)[0].rules == ("abuse.insult",)
+    # ...but a keyword in an everyday post (赌场 in a tourist's remark) is not a veto.
+    post = "澳门赌场开业那天游客很多"
+    assert classify_many([post], no_gate)[0].rules == ("gambling.games",)
     assert classify_many([post], model)[0].label is Category.BENIGN
     ad = classify_many(["加我微信，带你赚钱"], model)[0]
     assert ad.label is Category.FRAUD and "fraud.easy_money" in ad.rules

@@ -567,8 +567,8 @@ def gate_blend(proba: np.ndarray, gate: np.ndarray, threshold: float, benign: in
     """Blend the gate into rows of label probabilities: g * benign + (1 - g) * proba where g >= threshold.
 
     Rule hits reach the gate as features (`features.side_features`), weighed like any other
-    evidence, not as a veto: ambiguous keywords fire on everyday posts (`国男` inside `中国男女`,
-    `地域黑` discussed rather than meant, `赌场` in news), and a veto spent the gate's held-out
+    evidence, not as a veto: ambiguous keywords fire on everyday posts (`地域黑` discussed rather
+    than meant, `赌场` in news, a QQ group mentioned), and a veto spent the gate's held-out
     benign budget on them, which forced a looser threshold on every other text. `benign` is the
     benign column. Pure, so benchmarks can try thresholds on stored scores.
     """
