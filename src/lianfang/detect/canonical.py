@@ -67,11 +67,14 @@ _DU = re.compile(f"du(?![a-z])(?:(?<![a-z]du)(?=[{_CJK}])|(?<=[{_CJK}]du))")
 _OO = re.compile(r"o(?<=[0-9]o)o*(?![a-z])")
 
 
-def _latin_fold() -> dict[int, str | None]:
-    """str.translate table: accented Latin letters -> base letter, combining marks -> nothing.
+def _char_fold() -> dict[int, str | None]:
+    """str.translate table: accented Latin letters -> base letter; combining marks and control
+    characters -> nothing.
 
     Pinyin's ü keeps its identity as "v" (`lǜ`→`lv`, as typed on a keyboard); every other
-    diacritic is a tone or decoration that posters add or leave out at will.
+    diacritic is a tone or decoration that posters add or leave out at will. Control characters
+    carry nothing in a post; removing them also frees STX / ETX to mark the start and end of a
+    text in the detector's n-grams (`model._edged`).
     """
     table: dict[int, str | None] = {}
     for block in ((0x00C0, 0x0250), (0x1E00, 0x1F00)):
@@ -82,16 +85,14 @@ def _latin_fold() -> dict[int, str | None]:
                 table[cp] = "v" if base in "uU" and "\u0308" in marks else base.lower()
     for block in ((0x0300, 0x0370), (0x1AB0, 0x1B00), (0x1DC0, 0x1E00), (0x20D0, 0x2100), (0xFE20, 0xFE30)):
         table.update(dict.fromkeys(range(*block)))
+    table.update(dict.fromkeys([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F]))
     return table
 
 
-_LATIN_FOLD = _latin_fold()
+_CHAR_FOLD = _char_fold()
 # The table's code points as one character class: translate (a dict lookup per character)
 # only the rare texts that hold any.
-_LATIN_MARKED = re.compile("[" + "".join(re.escape(chr(cp)) for cp in sorted(_LATIN_FOLD)) + "]")
-# Control characters carry nothing in a post; removing them also frees STX / ETX to mark the
-# start and end of a text in the detector's n-grams (`model._edged`).
-_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CHAR_FOLDED = re.compile("[" + "".join(re.escape(chr(cp)) for cp in sorted(_CHAR_FOLD)) + "]")
 
 
 def fold_for_detection(normalized: str) -> str:
@@ -100,9 +101,9 @@ def fold_for_detection(normalized: str) -> str:
     Pure and idempotent; never raises for str input. Offsets are not preserved: use the
     result only for rule matching and features, never to locate indicators.
     """
-    text = _CONTROLS.sub("", normalized.lower())
-    if _LATIN_MARKED.search(text):
-        text = text.translate(_LATIN_FOLD)
+    text = normalized.lower()
+    if _CHAR_FOLDED.search(text):
+        text = text.translate(_CHAR_FOLD)
     while True:
         text = _NOISE_BETWEEN_CJK.sub("", text)
         text = _OO.sub(lambda m: "0" * len(m.group()), text)
