@@ -150,9 +150,9 @@ class RuleSet:
             if index in main or index in vetoed:
                 continue
             for pattern in self.rules[index].regex:
-                shape = pattern.search(folded)
-                if shape:
-                    main[index] = shape.group()
+                found = pattern.search(folded)
+                if found:
+                    main[index] = found.group()
                     break
         hits = []
         for index, evidence in main.items():
