@@ -188,6 +188,20 @@ def test_detection_fold_drops_tone_marks_and_decorations() -> None:
     assert fold_for_detection("a丶b 加丶微丨信") == "a丶b 加微信"  # stroke separators between CJK only
 
 
+def test_detection_fold_reads_tone_numbers_like_tone_marks() -> None:
+    assert fold_for_detection("jia1 wei1 xin4") == fold_for_detection("jiā wēi xìn") == "jia wei xin"
+    assert fold_for_detection("领hong2bao1 lv4se4") == "领hongbao lvse"  # ü typed as v
+    assert sound_key(fold_for_detection("加wei1xin4")) == sound_key("加微信")
+    # One toned group alone, or a run with a group that is no syllable (bv), is kept: a code.
+    assert fold_for_detection("加wei1信 ao3 v1 a3纸 b2 bv1ej") == "加wei1信 ao3 v1 a3纸 b2 bv1ej"
+    assert fold_for_detection("jia1qq2 abc123") == "jia1qq2 abc123"
+
+
+def test_detection_fold_reads_cyrillic_and_greek_lookalikes_as_latin() -> None:
+    assert fold_for_detection("加wеchat") == "加wechat"  # Cyrillic е
+    assert fold_for_detection("Ԝесһаt ΟΚ") == "wechat ok"
+
+
 def test_stream_writes_error_lines_and_goes_on(model: DetectorModel) -> None:
     lines = [
         b'{"id": 1, "text": "\xe5\xbc\x80\xe6\x88\xb7\xe9\x80\x81188"}',

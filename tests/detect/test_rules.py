@@ -124,6 +124,7 @@ def test_match_and_fold_never_raise_and_fold_is_idempotent(text: str) -> None:
 _FOLD_PIECES = [*VARIANTS, *VARIANTS.values(), "du", "o", "3", "-", "*", " ", "·", "赌", "场", "菠", "a", "D"]
 _FOLD_PIECES += ["è", "_", "\u0336", "丶"]  # tone marks, underscores, combining and separator strokes
 _FOLD_PIECES += ["\x02", "\x1f"]  # control characters
+_FOLD_PIECES += ["jia", "wei", "bv", "1", "4", "е", "с"]  # tone numbers, Cyrillic look-alikes
 
 
 @settings(max_examples=500, deadline=None)

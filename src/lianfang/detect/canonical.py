@@ -1,8 +1,9 @@
 """Detector-side canonicalisation applied on top of `lianfang.text.normalize`.
 
 `normalize` folds what every consumer needs (NFKC, traditional→simplified, numerals, contact
-cues, zero-width characters). Detection needs three more folds that would be wrong for
-indicator extraction, so they live here, on the feature side only:
+cues, zero-width characters). Detection needs more folds that would be wrong for indicator
+extraction (a domain spelt with a Cyrillic `а` is another domain), so they live here, on the
+feature side only:
 
 * lower-casing of ASCII (rules and n-grams see `DY代发` and `dy代发` alike), and accented Latin
   letters read as their base letter, so pinyin typed with tone marks reads like pinyin typed
@@ -11,7 +12,12 @@ indicator extraction, so they live here, on the feature side only:
   posters break keywords apart with it and it never carries meaning inside a word;
 * evasion spellings of category keywords folded to the plain word (`菠菜`→`博彩`, `涩情`→`色情`,
   `du博`→`赌博`, `3oo`→`300`). The table below is written from what posters commonly use, not
-  derived from any evaluation set.
+  derived from any evaluation set;
+* pinyin typed with tone numbers reads like pinyin typed with tone marks (`jia1 wei1 xin4` →
+  `jia wei xin`, as `jiā wēi xìn` already does), for runs of two or more syllables, each a
+  reading of some character: one toned syllable alone (`v1`, `a3`) is more often a code;
+* Cyrillic and Greek letters that look like Latin ones (`wеchat` with a Cyrillic `е`) read
+  as those Latin letters.
 
 `sound_key` gives a second, homophone-blind view for the classifier: every CJK character is
 replaced by one representative of all characters that share its toneless pinyin, so
@@ -52,6 +58,13 @@ VARIANTS: dict[str, str] = {
     "传xiao": "传销", "引liu": "引流", "yin流": "引流", "账hao": "账号",
 }  # fmt: skip
 _VARIANT_RE = re.compile("|".join(re.escape(k) for k in sorted(VARIANTS, key=len, reverse=True)))
+# Two or more letter groups, each followed by a tone number 1-5 (`jia1wei1`, `jia1 wei1 xin4`);
+# `_strip_tones` decides whether the run is pinyin.
+_TONED_RUN = re.compile(r"(?<![a-z0-9])(?:[a-z]{1,6}[1-5] ?)+[a-z]{1,6}[1-5](?![0-9])")
+_TONED_GROUP = re.compile(r"([a-z]+)[1-5]")
+# A cheap first look (a class that re skips ahead to): most texts hold no toned group, and the
+# full pattern, which opens with a lookbehind, would be tried at every letter.
+_TONE_HINT = re.compile(r"[1-5](?<=[a-z][1-5])")
 
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # Anything that is neither CJK nor an ASCII/Unicode word character, sandwiched by CJK; also
@@ -86,7 +99,17 @@ def _char_fold() -> dict[int, str | None]:
     for block in ((0x0300, 0x0370), (0x1AB0, 0x1B00), (0x1DC0, 0x1E00), (0x20D0, 0x2100), (0xFE20, 0xFE30)):
         table.update(dict.fromkeys(range(*block)))
     table.update(dict.fromkeys([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F]))
+    table.update({ord(c): latin for c, latin in _LOOKALIKES.items()})
     return table
+
+
+# Lower-case Cyrillic and Greek letters drawn like a Latin one (the fold lower-cases first).
+_LOOKALIKES: dict[str, str] = {
+    "а": "a", "в": "b", "е": "e", "ё": "e", "һ": "h", "і": "i", "ї": "i", "ј": "j", "к": "k",
+    "м": "m", "н": "h", "о": "o", "р": "p", "с": "c", "т": "t", "у": "y", "х": "x", "ѕ": "s",
+    "ԁ": "d", "ԛ": "q", "ԝ": "w", "ӏ": "l", "α": "a", "ε": "e", "ι": "i", "κ": "k", "ν": "v",
+    "ο": "o", "ρ": "p", "τ": "t", "υ": "u", "χ": "x",
+}  # fmt: skip
 
 
 _CHAR_FOLD = _char_fold()
@@ -107,13 +130,37 @@ def fold_for_detection(normalized: str) -> str:
     while True:
         text = _NOISE_BETWEEN_CJK.sub("", text)
         text = _OO.sub(lambda m: "0" * len(m.group()), text)
+        tones = False
+        if _TONE_HINT.search(text):
+            toned = _TONED_RUN.sub(_strip_tones, text)
+            tones, text = toned != text, toned
         text, variants = _VARIANT_RE.subn(lambda m: VARIANTS[m.group()], text)
         text, dus = _DU.subn("赌", text)
         # A replacement can put new CJK next to noise or another variant (`赌-bo彩`), so go
         # round again until nothing changes; that is rare, and it ends because every
-        # replacement removes ASCII letters or a character no replacement writes (菠, 涩, 代…).
-        if not variants and not dus:
+        # replacement removes ASCII letters or digits, or a character no replacement writes
+        # (菠, 涩, 代…).
+        if not variants and not dus and not tones:
             return text
+
+
+def _strip_tones(match: re.Match[str]) -> str:
+    """The run without its tone numbers if every group is a pinyin syllable. `_TONED_RUN` asks
+    for two groups or more: on this project's data every lone toned group touching CJK was a
+    name or a code (`zen1`, `ao3`), never a typed syllable."""
+    run = match.group()
+    if not all(map(_is_syllable, _TONED_GROUP.findall(run))):
+        return run
+    return _TONED_GROUP.sub(r"\1", run)
+
+
+def _is_syllable(letters: str) -> bool:
+    # ü typed as v after l / n (`lv4`, `nve4`): the sound classes file toned ü readings under u
+    # (`_toneless`), so those are looked up with u.
+    syllables = _sound_classes()[1]
+    if letters[:2] in ("lv", "nv"):
+        letters = letters.replace("v", "u", 1)
+    return letters in syllables
 
 
 def _toneless(syllable: str) -> str:

@@ -122,7 +122,7 @@ class ModelConfig:
     c: float = 10.0
     side_scale: float = 0.5
     cold_benign_weight: float = 0.0
-    gate_threshold: float = 0.88
+    gate_threshold: float = 0.89
     extra_weight: float = 0.25
     synthetic_fraud: int = 800
     synthetic_weight: float = 1.0
