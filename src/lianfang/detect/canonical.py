@@ -80,9 +80,18 @@ _DU = re.compile(f"du(?![a-z])(?:(?<![a-z]du)(?=[{_CJK}])|(?<=[{_CJK}]du))")
 _OO = re.compile(r"o(?<=[0-9]o)o*(?![a-z])")
 
 
+# Lower-case Cyrillic and Greek letters drawn like a Latin one (the fold lower-cases first).
+_LOOKALIKES: dict[str, str] = {
+    "а": "a", "в": "b", "е": "e", "ё": "e", "һ": "h", "і": "i", "ї": "i", "ј": "j", "к": "k",
+    "м": "m", "н": "h", "о": "o", "р": "p", "с": "c", "т": "t", "у": "y", "х": "x", "ѕ": "s",
+    "ԁ": "d", "ԛ": "q", "ԝ": "w", "ӏ": "l", "α": "a", "ε": "e", "ι": "i", "κ": "k", "ν": "v",
+    "ο": "o", "ρ": "p", "τ": "t", "υ": "u", "χ": "x",
+}  # fmt: skip
+
+
 def _char_fold() -> dict[int, str | None]:
-    """str.translate table: accented Latin letters -> base letter; combining marks and control
-    characters -> nothing.
+    """str.translate table: accented Latin letters and Cyrillic / Greek look-alikes -> the Latin
+    letter; combining marks and control characters -> nothing.
 
     Pinyin's ü keeps its identity as "v" (`lǜ`→`lv`, as typed on a keyboard); every other
     diacritic is a tone or decoration that posters add or leave out at will. Control characters
@@ -101,15 +110,6 @@ def _char_fold() -> dict[int, str | None]:
     table.update(dict.fromkeys([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F]))
     table.update({ord(c): latin for c, latin in _LOOKALIKES.items()})
     return table
-
-
-# Lower-case Cyrillic and Greek letters drawn like a Latin one (the fold lower-cases first).
-_LOOKALIKES: dict[str, str] = {
-    "а": "a", "в": "b", "е": "e", "ё": "e", "һ": "h", "і": "i", "ї": "i", "ј": "j", "к": "k",
-    "м": "m", "н": "h", "о": "o", "р": "p", "с": "c", "т": "t", "у": "y", "х": "x", "ѕ": "s",
-    "ԁ": "d", "ԛ": "q", "ԝ": "w", "ӏ": "l", "α": "a", "ε": "e", "ι": "i", "κ": "k", "ν": "v",
-    "ο": "o", "ρ": "p", "τ": "t", "υ": "u", "χ": "x",
-}  # fmt: skip
 
 
 _CHAR_FOLD = _char_fold()
